@@ -1,0 +1,191 @@
+package io.edgelb.agent.pool;
+
+import io.edgelb.agent.health.MemberHealth;
+import io.edgelb.model.IpLiteral;
+import io.edgelb.model.Member;
+import io.edgelb.model.OperatingStatus;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A member as it runs: its current settings, health, counters and open connections. One instance
+ * lives as long as the member's endpoint (pool, address, port) stays in the configuration, so a
+ * reload that only changes the weight keeps health and counters.
+ *
+ * <p>Threads: settings are replaced by the reconciler (volatile); counters are updated by every
+ * event loop; the balancer reads everything without locks.
+ */
+public final class MemberRuntime {
+    private volatile Member settings;
+    private final InetSocketAddress endpoint;
+    private final String hashKey;
+    private volatile MemberHealth health;
+    private volatile boolean drainedByOperator;
+    private volatile boolean removed;
+
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong connectFailures = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+
+    public MemberRuntime(Member settings, MemberHealth health) {
+        this.settings = settings;
+        this.endpoint = new InetSocketAddress(IpLiteral.parse(settings.address()), settings.protocolPort());
+        // The endpoint, not the id: two routers with the same pool hash a client to the same member.
+        this.hashKey = IpLiteral.forHostPort(endpoint.getAddress()) + ":" + settings.protocolPort();
+        this.health = health;
+    }
+
+    public String id() {
+        return settings.id();
+    }
+
+    public Member settings() {
+        return settings;
+    }
+
+    /** Applies new settings for the same endpoint (weight, backup, admin state, monitor overrides). */
+    public void update(Member newSettings) {
+        if (!newSettings.sameEndpoint(settings)) {
+            throw new IllegalArgumentException("member " + newSettings.id() + " changed endpoint; make a new runtime");
+        }
+        this.settings = newSettings;
+    }
+
+    public InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    /** Stable identity for consistent hashing: {@code address:port}. */
+    public String hashKey() {
+        return hashKey;
+    }
+
+    public int weight() {
+        return settings.weight();
+    }
+
+    public boolean isBackup() {
+        return settings.backup();
+    }
+
+    public MemberHealth health() {
+        return health;
+    }
+
+    /** Swaps in new health state when the pool's monitor changed (other rise/fall, or none). */
+    public void replaceHealth(MemberHealth newHealth) {
+        this.health = newHealth;
+    }
+
+    /** True when the balancer may send a new connection here. */
+    public boolean acceptsNewConnections() {
+        Member s = settings;
+        return s.enabled() && s.weight() > 0 && !drainedByOperator && !removed && health.isUp();
+    }
+
+    public OperatingStatus status() {
+        Member s = settings;
+        if (!s.enabled()) {
+            return OperatingStatus.OFFLINE;
+        }
+        if (removed || drainedByOperator || s.weight() == 0) {
+            return OperatingStatus.DRAINING;
+        }
+        if (!health.isUp()) {
+            return OperatingStatus.ERROR;
+        }
+        return health.isMonitored() ? OperatingStatus.ONLINE : OperatingStatus.NO_MONITOR;
+    }
+
+    /** Operator drain (API): no new connections, open ones continue. */
+    public void setDrainedByOperator(boolean drained) {
+        this.drainedByOperator = drained;
+    }
+
+    public boolean isDrainedByOperator() {
+        return drainedByOperator;
+    }
+
+    /** The member left the configuration; it only finishes what it has. */
+    public void markRemoved() {
+        this.removed = true;
+    }
+
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    // --- connection accounting, called by the relay -------------------------------------------
+
+    public void connectionOpened(Channel client) {
+        active.incrementAndGet();
+        total.incrementAndGet();
+        connections.add(client);
+    }
+
+    public void connectionClosed(Channel client) {
+        if (connections.remove(client)) {
+            active.decrementAndGet();
+        }
+    }
+
+    public void connectFailed(String detail) {
+        connectFailures.incrementAndGet();
+        health.recordConnectFailure(detail);
+    }
+
+    public void retried() {
+        retries.incrementAndGet();
+    }
+
+    public void addBytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    public void addBytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    /** The client channels relayed to this member right now (for forced close after a drain timeout). */
+    public Set<Channel> connections() {
+        return connections;
+    }
+
+    public int activeConnections() {
+        return active.get();
+    }
+
+    public long totalConnections() {
+        return total.get();
+    }
+
+    public long connectFailures() {
+        return connectFailures.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    @Override
+    public String toString() {
+        return settings.id() + " (" + hashKey + ")";
+    }
+}

@@ -1,0 +1,32 @@
+package io.edgelb.model;
+
+/** Settings of the agent process itself: its local API, state directory, threads and timeouts. */
+public record AgentSettings(
+        boolean enabled,
+        String api,
+        String apiTokenFile,
+        String stateDir,
+        int workers,
+        long drainTimeoutMs,
+        long shutdownTimeoutMs,
+        String logLevel) {
+
+    public static final String DEFAULT_API = "127.0.0.1:8089";
+    /** Runtime state goes to tmpfs: no flash wear on a router. */
+    public static final String DEFAULT_STATE_DIR = "/var/run/edgelb";
+    /** 0 = one event-loop thread per CPU. */
+    public static final int AUTO_WORKERS = 0;
+    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+    public static final String DEFAULT_LOG_LEVEL = "info";
+
+    public static AgentSettings defaults() {
+        return new AgentSettings(true, DEFAULT_API, null, DEFAULT_STATE_DIR, AUTO_WORKERS, DEFAULT_DRAIN_TIMEOUT_MS,
+                DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_LOG_LEVEL);
+    }
+
+    /** The token file: the configured one, else {@code api.token} in the state directory. */
+    public String effectiveTokenFile() {
+        return apiTokenFile != null ? apiTokenFile : stateDir + "/api.token";
+    }
+}

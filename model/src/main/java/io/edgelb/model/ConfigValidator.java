@@ -1,0 +1,374 @@
+package io.edgelb.model;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a whole snapshot (ranges, addresses, references, conflicts) and lists every problem, so
+ * that an operator fixes a file in one pass. The same rules apply to UCI files and hub pushes.
+ */
+public final class ConfigValidator {
+    private static final Set<String> HTTP_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "OPTIONS", "PATCH", "CONNECT");
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+    private static final Pattern MAC = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}");
+    private static final Pattern Z85_KEY = Pattern.compile("[0-9a-zA-Z.\\-:+=^!/*?&<>()\\[\\]{}@%$#]{40}");
+    private static final Pattern ENDPOINT = Pattern.compile("tcp://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}");
+    private static final Pattern URL_PATH = Pattern.compile("/[\\x21-\\x7e]*");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+            + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    /** Octavia's upper bound for listener timeouts: one year. */
+    static final long MAX_TIMEOUT_MS = 31_536_000_000L;
+    static final int MAX_CONNECTION_LIMIT = 1_000_000;
+    static final int MAX_VNI = (1 << 24) - 1;
+
+    private final List<Problem> problems = new ArrayList<>();
+    private final Config config;
+
+    private ConfigValidator(Config config) {
+        this.config = config;
+    }
+
+    /** Returns every problem found, errors and warnings, in file order of the objects. */
+    public static List<Problem> validate(Config config) {
+        ConfigValidator validator = new ConfigValidator(config);
+        validator.checkAgent(config.agent());
+        validator.checkHub(config.hub());
+        config.listeners().values().forEach(validator::checkListener);
+        validator.checkBindConflicts();
+        config.pools().values().forEach(validator::checkPool);
+        config.members().values().forEach(validator::checkMember);
+        validator.checkDuplicateMembers();
+        config.healthMonitors().values().forEach(validator::checkMonitor);
+        config.vxlans().values().forEach(validator::checkVxlan);
+        return List.copyOf(validator.problems);
+    }
+
+    public static boolean hasErrors(List<Problem> problems) {
+        return problems.stream().anyMatch(Problem::isError);
+    }
+
+    private void checkAgent(AgentSettings agent) {
+        String id = "main";
+        tryParse(Kind.AGENT, id, "api", () -> {
+            HostPort api = HostPort.parse(agent.api());
+            if (!api.address().isLoopbackAddress()) {
+                warn(Kind.AGENT, id, "api", "api " + agent.api()
+                        + " is not a loopback address: the status API is then reachable from the network");
+            }
+        });
+        if (agent.workers() < 0 || agent.workers() > 64) {
+            error(Kind.AGENT, id, "workers", "workers " + agent.workers() + " is out of range 0-64 (0 = one per CPU)");
+        }
+        nonNegative(Kind.AGENT, id, "drain_timeout", agent.drainTimeoutMs());
+        nonNegative(Kind.AGENT, id, "shutdown_timeout", agent.shutdownTimeoutMs());
+        if (!LOG_LEVELS.contains(agent.logLevel())) {
+            error(Kind.AGENT, id, "log_level", "log_level '" + agent.logLevel()
+                    + "' is unknown (expected trace, debug, info, warn or error)");
+        }
+        if (!agent.stateDir().startsWith("/")) {
+            error(Kind.AGENT, id, "state_dir", "state_dir '" + agent.stateDir() + "' is not an absolute path");
+        }
+        if (agent.apiTokenFile() != null && !agent.apiTokenFile().startsWith("/")) {
+            error(Kind.AGENT, id, "api_token_file", "api_token_file '" + agent.apiTokenFile()
+                    + "' is not an absolute path");
+        }
+    }
+
+    private void checkHub(HubSettings hub) {
+        String id = "hub";
+        for (String endpoint : hub.endpoints()) {
+            if (!ENDPOINT.matcher(endpoint).matches() || !validPort(endpoint.substring(endpoint.lastIndexOf(':') + 1))) {
+                error(Kind.HUB, id, "endpoint", "endpoint '" + endpoint + "' is not tcp://HOST:PORT");
+            }
+        }
+        if (hub.serverKey() != null && !Z85_KEY.matcher(hub.serverKey()).matches()) {
+            error(Kind.HUB, id, "server_key", "server_key is not a 40-character Z85 CURVE public key");
+        }
+        if (hub.enabled()) {
+            if (hub.endpoints().isEmpty()) {
+                error(Kind.HUB, id, "endpoint", "the hub is enabled but has no endpoint");
+            }
+            if (hub.serverKey() == null) {
+                error(Kind.HUB, id, "server_key", "the hub is enabled but server_key (the hub's public key) is missing");
+            }
+        }
+        if (hub.keyFile() == null || !hub.keyFile().startsWith("/")) {
+            error(Kind.HUB, id, "key_file", "key_file '" + hub.keyFile() + "' is not an absolute path");
+        }
+        if (hub.agentId() != null && !hub.agentId().matches("[A-Za-z0-9_.-]{1,64}")) {
+            error(Kind.HUB, id, "agent_id", "agent_id '" + hub.agentId()
+                    + "' may only hold letters, digits, '_', '.' and '-' (1-64)");
+        }
+    }
+
+    private void checkListener(Listener l) {
+        Kind k = Kind.LISTENER;
+        if (IpLiteral.tryParse(l.address()) == null) {
+            error(k, l.id(), "address", "address '" + l.address() + "' is not an IP address");
+        }
+        port(k, l.id(), "port", l.port());
+        if (l.poolId() == null) {
+            warn(k, l.id(), "pool", "has no pool: connections to it will be refused");
+        } else if (!config.pools().containsKey(l.poolId())) {
+            error(k, l.id(), "pool", "pool '" + l.poolId() + "' does not exist");
+        }
+        if (l.connectionLimit() != Listener.UNLIMITED
+                && (l.connectionLimit() < 1 || l.connectionLimit() > MAX_CONNECTION_LIMIT)) {
+            error(k, l.id(), "connection_limit", "connection_limit " + l.connectionLimit()
+                    + " is out of range (-1 for unlimited, or 1-" + MAX_CONNECTION_LIMIT + ")");
+        }
+        timeout(k, l.id(), "timeout_client_data", l.timeoutClientDataMs(), 0);
+        timeout(k, l.id(), "timeout_member_connect", l.timeoutMemberConnectMs(), 1);
+        timeout(k, l.id(), "timeout_member_data", l.timeoutMemberDataMs(), 0);
+        for (String cidr : l.allowedCidrs()) {
+            tryParse(k, l.id(), "allowed_cidrs", () -> Cidr.parse(cidr));
+        }
+        if (l.mode() == ListenerMode.DNAT) {
+            checkDnatListener(l);
+        }
+    }
+
+    /** The kernel path rewrites packets; it cannot do what needs the agent in the data path. */
+    private void checkDnatListener(Listener l) {
+        Kind k = Kind.LISTENER;
+        String why = " needs the relay (mode 'relay'); the kernel DNAT path cannot enforce it";
+        if (l.connectionLimit() != Listener.UNLIMITED) {
+            error(k, l.id(), "connection_limit", "connection_limit" + why);
+        }
+        if (l.timeoutClientDataMs() != Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS) {
+            error(k, l.id(), "timeout_client_data", "timeout_client_data" + why);
+        }
+        if (l.timeoutMemberConnectMs() != Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS) {
+            error(k, l.id(), "timeout_member_connect", "timeout_member_connect" + why);
+        }
+        if (l.timeoutMemberDataMs() != Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS) {
+            error(k, l.id(), "timeout_member_data", "timeout_member_data" + why);
+        }
+        Pool pool = l.poolId() == null ? null : config.pools().get(l.poolId());
+        if (pool != null && pool.protocol() != PoolProtocol.TCP) {
+            error(k, l.id(), "pool", "pool '" + pool.id() + "' sends the PROXY protocol (" + pool.protocol() + ")" + why);
+        }
+        if (pool != null && pool.algorithm() == LbAlgorithm.LEAST_CONNECTIONS) {
+            error(k, l.id(), "pool", "pool '" + pool.id() + "' uses LEAST_CONNECTIONS" + why);
+        }
+        if ("::".equals(l.address()) || "0.0.0.0".equals(l.address())) {
+            error(k, l.id(), "address", "a dnat listener needs the concrete address clients connect to, not "
+                    + l.address());
+        }
+    }
+
+    private void checkBindConflicts() {
+        List<Listener> seen = new ArrayList<>();
+        for (Listener l : config.listeners().values()) {
+            if (!l.enabled() || l.mode() != ListenerMode.RELAY) {
+                continue;
+            }
+            for (Listener other : seen) {
+                if (other.port() == l.port() && overlaps(other.address(), l.address())) {
+                    error(Kind.LISTENER, l.id(), "port", "port " + l.port() + " on " + l.address()
+                            + " is already used by listener '" + other.id() + "' (" + other.address() + ")");
+                    break;
+                }
+            }
+            seen.add(l);
+        }
+    }
+
+    /** Same address, or either is a wildcard that would cover the other. */
+    private static boolean overlaps(String a, String b) {
+        InetAddress x = IpLiteral.tryParse(a);
+        InetAddress y = IpLiteral.tryParse(b);
+        if (x == null || y == null) {
+            return false;
+        }
+        return x.equals(y) || x.isAnyLocalAddress() || y.isAnyLocalAddress();
+    }
+
+    private void checkPool(Pool p) {
+        Kind k = Kind.POOL;
+        if (p.healthMonitorId() != null && !config.healthMonitors().containsKey(p.healthMonitorId())) {
+            error(k, p.id(), "healthmonitor", "healthmonitor '" + p.healthMonitorId() + "' does not exist");
+        }
+        if (p.persistence() == SessionPersistence.SOURCE_IP) {
+            if (p.persistenceTimeoutMs() < 1000 || p.persistenceTimeoutMs() > MAX_TIMEOUT_MS) {
+                error(k, p.id(), "persistence_timeout", "persistence_timeout " + seconds(p.persistenceTimeoutMs())
+                        + "s is out of range 1-" + MAX_TIMEOUT_MS / 1000 + " seconds");
+            }
+        }
+        if (config.membersOf(p.id()).isEmpty()) {
+            warn(k, p.id(), null, "has no members");
+        }
+    }
+
+    private void checkMember(Member m) {
+        Kind k = Kind.MEMBER;
+        if (m.poolId() == null) {
+            error(k, m.id(), null, "has no pool (option pool)");
+        } else if (!config.pools().containsKey(m.poolId())) {
+            error(k, m.id(), "pool", "pool '" + m.poolId() + "' does not exist");
+        }
+        if (m.address() == null) {
+            error(k, m.id(), null, "has no address (option address)");
+        } else if (IpLiteral.tryParse(m.address()) == null) {
+            error(k, m.id(), "address", "address '" + m.address() + "' is not an IP address");
+        } else if (IpLiteral.parse(m.address()).isAnyLocalAddress()) {
+            error(k, m.id(), "address", "address " + m.address() + " is a wildcard, not a member");
+        }
+        port(k, m.id(), "protocol_port", m.protocolPort());
+        if (m.weight() < 0 || m.weight() > Member.MAX_WEIGHT) {
+            error(k, m.id(), "weight", "weight " + m.weight() + " is out of range 0-" + Member.MAX_WEIGHT);
+        }
+        if (m.monitorAddress() != null && IpLiteral.tryParse(m.monitorAddress()) == null) {
+            error(k, m.id(), "monitor_address", "monitor_address '" + m.monitorAddress() + "' is not an IP address");
+        }
+        if (m.monitorPort() != 0) {
+            port(k, m.id(), "monitor_port", m.monitorPort());
+        }
+    }
+
+    private void checkDuplicateMembers() {
+        Map<String, String> seen = new HashMap<>();
+        for (Member m : config.members().values()) {
+            InetAddress address = m.address() == null ? null : IpLiteral.tryParse(m.address());
+            if (address == null || m.poolId() == null) {
+                continue;
+            }
+            String key = m.poolId() + " " + address.getHostAddress() + " " + m.protocolPort();
+            String first = seen.putIfAbsent(key, m.id());
+            if (first != null) {
+                error(Kind.MEMBER, m.id(), "address", m.address() + " port " + m.protocolPort()
+                        + " is already member '" + first + "' of pool '" + m.poolId() + "'");
+            }
+        }
+    }
+
+    private void checkMonitor(HealthMonitor h) {
+        Kind k = Kind.HEALTHMONITOR;
+        if (h.delayMs() < 100 || h.delayMs() > 86_400_000) {
+            error(k, h.id(), "delay", "delay " + seconds(h.delayMs()) + "s is out of range 0.1-86400 seconds");
+        }
+        if (h.timeoutMs() < 100 || h.timeoutMs() > 86_400_000) {
+            error(k, h.id(), "timeout", "timeout " + seconds(h.timeoutMs()) + "s is out of range 0.1-86400 seconds");
+        } else if (h.timeoutMs() > h.delayMs()) {
+            error(k, h.id(), "timeout", "timeout " + seconds(h.timeoutMs()) + "s is longer than delay "
+                    + seconds(h.delayMs()) + "s: checks would overlap");
+        }
+        if (h.maxRetries() < 1 || h.maxRetries() > 10) {
+            error(k, h.id(), "max_retries", "max_retries " + h.maxRetries() + " is out of range 1-10");
+        }
+        if (h.maxRetriesDown() < 1 || h.maxRetriesDown() > 10) {
+            error(k, h.id(), "max_retries_down", "max_retries_down " + h.maxRetriesDown() + " is out of range 1-10");
+        }
+        if (h.type().isHttp()) {
+            if (!HTTP_METHODS.contains(h.httpMethod())) {
+                error(k, h.id(), "http_method", "http_method '" + h.httpMethod() + "' is not an HTTP method");
+            }
+            if (!URL_PATH.matcher(h.urlPath()).matches()) {
+                error(k, h.id(), "url_path", "url_path '" + h.urlPath()
+                        + "' must start with / and hold no spaces or control characters");
+            }
+            tryParse(k, h.id(), "expected_codes", () -> ExpectedCodes.parse(h.expectedCodes()));
+            if (h.domainName() != null && !HOSTNAME.matcher(h.domainName()).matches()) {
+                error(k, h.id(), "domain_name", "domain_name '" + h.domainName() + "' is not a host name");
+            }
+        }
+    }
+
+    private void checkVxlan(VxlanLink v) {
+        Kind k = Kind.VXLAN;
+        if (v.id().length() > VxlanLink.MAX_IFNAME) {
+            error(k, v.id(), null, "the section name is longer than " + VxlanLink.MAX_IFNAME
+                    + " characters; it names the kernel link");
+        }
+        if (v.vni() < 1 || v.vni() > MAX_VNI) {
+            error(k, v.id(), "vni", "vni " + v.vni() + " is out of range 1-" + MAX_VNI);
+        }
+        if (v.local() != null && IpLiteral.tryParse(v.local()) == null) {
+            error(k, v.id(), "local", "local '" + v.local() + "' is not an IP address");
+        }
+        if (v.remotes().isEmpty()) {
+            error(k, v.id(), null, "has no remote VTEP (list remote)");
+        }
+        for (String remote : v.remotes()) {
+            if (IpLiteral.tryParse(remote) == null) {
+                error(k, v.id(), "remote", "remote '" + remote + "' is not an IP address");
+            }
+        }
+        port(k, v.id(), "port", v.port());
+        if (v.address() != null && !isInterfaceAddress(v.address())) {
+            error(k, v.id(), "address", "address '" + v.address() + "' is not ADDRESS/PREFIX");
+        }
+        if (v.mtu() < 576 || v.mtu() > 9000) {
+            error(k, v.id(), "mtu", "mtu " + v.mtu() + " is out of range 576-9000");
+        }
+        Set<String> neighborIps = new HashSet<>();
+        for (String neighbor : v.neighbors()) {
+            String[] parts = neighbor.trim().split("\\s+");
+            if (parts.length != 2 || IpLiteral.tryParse(parts[0]) == null || !MAC.matcher(parts[1]).matches()) {
+                error(k, v.id(), "neighbor", "neighbor '" + neighbor + "' is not 'IP MAC' (192.0.2.10 02:00:00:00:00:0a)");
+            } else if (!neighborIps.add(parts[0])) {
+                error(k, v.id(), "neighbor", "neighbor " + parts[0] + " is listed twice");
+            }
+        }
+    }
+
+    static boolean isInterfaceAddress(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        InetAddress address = IpLiteral.tryParse(text.substring(0, slash));
+        int prefix = Numbers.parseInt(text.substring(slash + 1), -1);
+        return address != null && prefix >= 0 && prefix <= address.getAddress().length * 8;
+    }
+
+    private void port(Kind kind, String id, String field, int port) {
+        if (port < 1 || port > 65535) {
+            error(kind, id, field, field + " " + port + " is out of range 1-65535");
+        }
+    }
+
+    private static boolean validPort(String digits) {
+        int port = Numbers.parseInt(digits, -1);
+        return port >= 1 && port <= 65535;
+    }
+
+    private void timeout(Kind kind, String id, String field, long ms, long minMs) {
+        if (ms < minMs || ms > MAX_TIMEOUT_MS) {
+            error(kind, id, field, field + " " + ms + " is out of range " + minMs + "-" + MAX_TIMEOUT_MS);
+        }
+    }
+
+    private void nonNegative(Kind kind, String id, String field, long value) {
+        if (value < 0) {
+            error(kind, id, field, field + " " + value + " must not be negative");
+        }
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? Long.toString(ms / 1000) : Double.toString(ms / 1000.0);
+    }
+
+    private void tryParse(Kind kind, String id, String field, Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) {
+            error(kind, id, field, e.getMessage());
+        }
+    }
+
+    private void error(Kind kind, String id, String field, String message) {
+        problems.add(Problem.error(kind, id, field, message));
+    }
+
+    private void warn(Kind kind, String id, String field, String message) {
+        problems.add(Problem.warning(kind, id, field, message));
+    }
+}

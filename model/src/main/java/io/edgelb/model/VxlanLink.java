@@ -1,0 +1,31 @@
+package io.edgelb.model;
+
+import java.util.List;
+
+/**
+ * A VXLAN tunnel into a tenant overlay: the router becomes a VTEP on VNI {@code vni}, with an
+ * address inside the tenant subnet and static neighbour entries ({@code "IP MAC"}) for members.
+ */
+public record VxlanLink(
+        String id,
+        int vni,
+        String device,
+        String local,
+        List<String> remotes,
+        int port,
+        String address,
+        int mtu,
+        List<String> neighbors,
+        boolean learning,
+        boolean enabled) {
+
+    public static final int DEFAULT_PORT = 4789;
+    public static final int DEFAULT_MTU = 1450;
+    /** Linux limits interface names to 15 bytes (IFNAMSIZ - 1). */
+    public static final int MAX_IFNAME = 15;
+
+    public VxlanLink {
+        remotes = List.copyOf(remotes);
+        neighbors = List.copyOf(neighbors);
+    }
+}

@@ -1,0 +1,105 @@
+package io.edgelb.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ConfigValidatorTest {
+    private static Config config(List<Listener> listeners, List<Pool> pools, List<Member> members,
+                                 List<HealthMonitor> monitors) {
+        return new Config(AgentSettings.defaults(), HubSettings.disabled(),
+                Config.byId(listeners, Listener::id), Config.byId(pools, Pool::id),
+                Config.byId(members, Member::id), Config.byId(monitors, HealthMonitor::id), Map.of());
+    }
+
+    private static List<String> errors(Config config) {
+        return ConfigValidator.validate(config).stream().filter(Problem::isError).map(Problem::describe)
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void aSoundConfigHasNoErrors() {
+        Config ok = config(List.of(Listener.of("web", "::", 80, "web")),
+                List.of(Pool.of("web", LbAlgorithm.ROUND_ROBIN).withHealthMonitor("hc")),
+                List.of(Member.of("web_1", "web", "192.0.2.10", 80), Member.of("web_2", "web", "2001:db8::2", 80)),
+                List.of(HealthMonitor.of("hc", MonitorType.HTTP, 5000, 2000, 2, 3)));
+        assertEquals(List.of(), errors(ok));
+    }
+
+    @Test
+    void reportsEveryProblemWithItsSubject() {
+        Config bad = config(List.of(Listener.of("web", "::", 80, "nope")),
+                List.of(Pool.of("web", LbAlgorithm.ROUND_ROBIN).withHealthMonitor("missing")),
+                List.of(new Member("m1", "ghost", "192.0.2.10", 70000, 300, false, true, null, 0),
+                        Member.of("m2", "web", "192.0.2.300", 80)),
+                List.of());
+        List<Problem> problems = ConfigValidator.validate(bad);
+        List<String> texts = problems.stream().filter(Problem::isError).map(Problem::describe).toList();
+        assertEquals(List.of(
+                "listener 'web': pool 'nope' does not exist",
+                "pool 'web': healthmonitor 'missing' does not exist",
+                "member 'm1': pool 'ghost' does not exist",
+                "member 'm1': protocol_port 70000 is out of range 1-65535",
+                "member 'm1': weight 300 is out of range 0-256",
+                "member 'm2': address '192.0.2.300' is not an IP address"), texts);
+        Problem weight = problems.stream().filter(p -> "weight".equals(p.field())).findFirst().orElseThrow();
+        assertEquals(Kind.MEMBER, weight.kind());
+        assertEquals("m1", weight.id());
+    }
+
+    @Test
+    void duplicateMembersAndOverlappingBindsAreErrors() {
+        Config bad = config(List.of(Listener.of("a", "0.0.0.0", 80, "p"), Listener.of("b", "192.0.2.1", 80, "p")),
+                List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN)),
+                List.of(Member.of("m1", "p", "192.0.2.10", 80), Member.of("m2", "p", "192.0.2.10", 80)),
+                List.of());
+        List<String> errors = errors(bad);
+        assertTrue(errors.contains("listener 'b': port 80 on 192.0.2.1 is already used by listener 'a' (0.0.0.0)"),
+                errors.toString());
+        assertTrue(errors.contains("member 'm2': 192.0.2.10 port 80 is already member 'm1' of pool 'p'"),
+                errors.toString());
+    }
+
+    @Test
+    void monitorRangesAndHttpFields() {
+        HealthMonitor hm = new HealthMonitor("hc", MonitorType.HTTP, 1000, 2000, 0, 11, "FETCH", "healthz", "2xx",
+                null, true);
+        Config bad = config(List.of(), List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN).withHealthMonitor("hc")),
+                List.of(Member.of("m", "p", "192.0.2.1", 80)), List.of(hm));
+        assertEquals(List.of(
+                "healthmonitor 'hc': timeout 2s is longer than delay 1s: checks would overlap",
+                "healthmonitor 'hc': max_retries 0 is out of range 1-10",
+                "healthmonitor 'hc': max_retries_down 11 is out of range 1-10",
+                "healthmonitor 'hc': http_method 'FETCH' is not an HTTP method",
+                "healthmonitor 'hc': url_path 'healthz' must start with / and hold no spaces or control characters",
+                "healthmonitor 'hc': expected_codes '2xx' is not a code list (write 200, 200-299 or 200,302; codes 100-599)"),
+                errors(bad));
+    }
+
+    @Test
+    void dnatListenersRejectRelayOnlyFeatures() {
+        Listener dnat = new Listener("fast", "198.51.100.1", 80, ListenerMode.DNAT, "p", 100,
+                Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true);
+        Config bad = config(List.of(dnat),
+                List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN).withProtocol(PoolProtocol.PROXYV2)),
+                List.of(Member.of("m", "p", "192.0.2.1", 80)), List.of());
+        List<String> errors = errors(bad);
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("listener 'fast': connection_limit needs the relay"));
+        assertTrue(errors.get(1).startsWith("listener 'fast': pool 'p' sends the PROXY protocol (PROXYV2)"));
+    }
+
+    @Test
+    void poolWithoutMembersIsOnlyAWarning() {
+        Config lonely = config(List.of(), List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN)), List.of(), List.of());
+        List<Problem> problems = ConfigValidator.validate(lonely);
+        assertFalse(ConfigValidator.hasErrors(problems));
+        assertEquals("warning: pool 'p': has no members", problems.get(0).describe());
+    }
+}
