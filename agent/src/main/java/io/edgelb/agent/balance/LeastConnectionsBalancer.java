@@ -1,0 +1,78 @@
+package io.edgelb.agent.balance;
+
+import io.edgelb.agent.pool.MemberRuntime;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Weighted least connections: the candidate with the fewest active connections per unit of
+ * weight, so a member of weight 2 carries twice the connections of one of weight 1.
+ *
+ * <p>Ratios are compared by cross-multiplying ({@code a1 * w2 < a2 * w1} in longs): exact, and no
+ * floating point on the connection path. Equal members take turns through a shared ticket, so an
+ * idle pool, or one whose connections are all short, still spreads evenly instead of sending
+ * everything to the first member in the list.
+ *
+ * <p>Lock-free: active counts are atomics in {@link MemberRuntime}; the only shared write is the
+ * ticket increment, and only when there is a tie. Counts read by concurrent choices may be a
+ * moment stale, which costs at most a little balance, never correctness.
+ */
+final class LeastConnectionsBalancer implements Balancer {
+    private final MemberRuntime[] members;
+    private final AtomicInteger ticket = new AtomicInteger();
+
+    LeastConnectionsBalancer(MemberRuntime[] members) {
+        this.members = members;
+    }
+
+    @Override
+    public MemberRuntime choose(InetSocketAddress client, Collection<MemberRuntime> exclude) {
+        MemberRuntime chosen = pick(false, exclude);
+        return chosen != null ? chosen : pick(true, exclude);
+    }
+
+    private MemberRuntime pick(boolean backupTier, Collection<MemberRuntime> exclude) {
+        MemberRuntime best = null;
+        long bestActive = 0;
+        long bestWeight = 1;
+        int ties = 0;
+        for (MemberRuntime member : members) {
+            int weight = Eligibility.weight(member, backupTier, exclude);
+            if (weight == 0) {
+                continue;
+            }
+            long active = member.activeConnections();
+            long difference = best == null ? -1 : active * bestWeight - bestActive * weight;
+            if (difference < 0) {
+                best = member;
+                bestActive = active;
+                bestWeight = weight;
+                ties = 1;
+            } else if (difference == 0) {
+                ties++;
+            }
+        }
+        if (ties <= 1) {
+            return best;
+        }
+        return nthTie(Math.floorMod(ticket.getAndIncrement(), ties), bestActive, bestWeight, backupTier, exclude,
+                best);
+    }
+
+    /**
+     * The n-th candidate (0-based) with the best ratio. Counts may have moved since the first
+     * pass; then fewer ties remain and the first pass's winner is still a good answer.
+     */
+    private MemberRuntime nthTie(int n, long bestActive, long bestWeight, boolean backupTier,
+            Collection<MemberRuntime> exclude, MemberRuntime fallback) {
+        int seen = 0;
+        for (MemberRuntime member : members) {
+            int weight = Eligibility.weight(member, backupTier, exclude);
+            if (weight != 0 && member.activeConnections() * bestWeight == bestActive * weight && seen++ == n) {
+                return member;
+            }
+        }
+        return fallback;
+    }
+}
