@@ -28,12 +28,18 @@ public final class MemberHealth {
     private volatile boolean up = true;
     private volatile long ejectedUntil;
     private volatile Observation last = Observation.NONE;
+    private volatile Observation lastCheck = Observation.NONE;
     // Guarded by this.
     private boolean confirmed;
     private int successes;
     private int failures;
 
-    /** Called after the verdict changed, outside any lock. */
+    /**
+     * Called after the verdict changed, outside any lock. An active check (health loop) and a failed
+     * connect (any relay loop) can change the verdict at the same moment, so two calls may arrive in
+     * the other order than the changes: a listener that mirrors the state elsewhere (DNAT sets)
+     * should read {@link #isUp()} rather than trust the argument alone.
+     */
     public interface TransitionListener {
         TransitionListener NONE = (up, reason) -> { };
 
@@ -80,8 +86,17 @@ public final class MemberHealth {
         return monitored;
     }
 
+    /** The latest outcome of an active check or of a relay connect, whichever came last. */
     public Observation lastObservation() {
         return last;
+    }
+
+    /**
+     * The latest active check alone: for a monitored member this is what decides its status, so the
+     * API shows it even when a failed relay connect came after it.
+     */
+    public Observation lastCheck() {
+        return lastCheck;
     }
 
     /** An active check finished. */
@@ -90,6 +105,7 @@ public final class MemberHealth {
         Boolean changed;
         synchronized (this) {
             last = new Observation(ok, detail, now, true);
+            lastCheck = last;
             changed = ok ? countSuccess() : countFailure();
         }
         announce(changed, ok ? "check passed: " + detail : "check failed: " + detail);
