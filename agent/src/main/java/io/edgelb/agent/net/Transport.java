@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.function.Supplier;
 import org.tinylog.Logger;
 
 /**
@@ -28,17 +29,23 @@ public final class Transport {
     private final IoHandlerFactory ioHandlerFactory;
     private final Class<? extends SocketChannel> socketChannel;
     private final Class<? extends ServerChannel> serverChannel;
+    private final Supplier<SocketChannel> newSocket;
+    private final Supplier<ServerChannel> newServer;
 
     private Transport(String name, IoHandlerFactory factory, Class<? extends SocketChannel> socketChannel,
-                      Class<? extends ServerChannel> serverChannel) {
+                      Class<? extends ServerChannel> serverChannel, Supplier<SocketChannel> newSocket,
+                      Supplier<ServerChannel> newServer) {
         this.name = name;
         this.ioHandlerFactory = factory;
         this.socketChannel = socketChannel;
         this.serverChannel = serverChannel;
+        this.newSocket = newSocket;
+        this.newServer = newServer;
     }
 
     public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class);
+        return new Transport("nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class,
+                NioSocketChannel::new, NioServerSocketChannel::new);
     }
 
     /** Native epoll; throws with netty's own reason when the library does not load here. */
@@ -46,8 +53,9 @@ public final class Transport {
         if (!Epoll.isAvailable()) {
             throw new IllegalStateException("native epoll is not available: " + Epoll.unavailabilityCause());
         }
-        return new Transport("epoll", EpollIoHandler.newFactory(), EpollSocketChannel.class,
-                EpollServerSocketChannel.class);
+        return new Transport("epoll", KeepRegisteredEpollIoHandler.wrap(EpollIoHandler.newFactory()),
+                EpollSocketChannel.class,
+                EpollServerSocketChannel.class, EpollSocketChannel::new, EpollServerSocketChannel::new);
     }
 
     /** Picks by {@code -Dedgelb.transport}, else epoll when available, else NIO; logs the choice and why. */
@@ -86,6 +94,16 @@ public final class Transport {
 
     public Class<? extends ServerChannel> serverChannel() {
         return serverChannel;
+    }
+
+    /** A new unregistered client socket channel (the relay builds channels itself: no Bootstrap per connect). */
+    public SocketChannel newSocketChannel() {
+        return newSocket.get();
+    }
+
+    /** A new unregistered server socket channel. */
+    public ServerChannel newServerChannel() {
+        return newServer.get();
     }
 
     public boolean isEpoll() {
