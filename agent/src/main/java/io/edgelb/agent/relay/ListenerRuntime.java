@@ -1,0 +1,114 @@
+package io.edgelb.agent.relay;
+
+import io.edgelb.model.Listener;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A relay listener as it runs: its current {@link Route} and its counters. The server socket
+ * belongs to {@link RelayServer}; this object outlives socket changes of the same listener id.
+ */
+public final class ListenerRuntime {
+    /** Why a connection was turned away, for metrics and the API. */
+    public enum Rejection { CIDR, LIMIT, NO_MEMBER }
+
+    private volatile Route route;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong rejectedCidr = new AtomicLong();
+    private final AtomicLong rejectedLimit = new AtomicLong();
+    private final AtomicLong rejectedNoMember = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+
+    public ListenerRuntime(Route route) {
+        this.route = route;
+    }
+
+    public String id() {
+        return route.settings().id();
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public Listener settings() {
+        return route.settings();
+    }
+
+    public void setRoute(Route route) {
+        this.route = route;
+    }
+
+    /**
+     * Takes a connection slot if the limit allows; the caller must {@link #release()} it exactly once.
+     * Counted before the member is chosen so a flood cannot overshoot the limit.
+     */
+    boolean tryAcquire(int limit) {
+        while (true) {
+            int current = active.get();
+            if (limit != Listener.UNLIMITED && current >= limit) {
+                return false;
+            }
+            if (active.compareAndSet(current, current + 1)) {
+                total.incrementAndGet();
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        active.decrementAndGet();
+    }
+
+    void rejected(Rejection why) {
+        switch (why) {
+            case CIDR -> rejectedCidr.incrementAndGet();
+            case LIMIT -> rejectedLimit.incrementAndGet();
+            case NO_MEMBER -> rejectedNoMember.incrementAndGet();
+        }
+    }
+
+    void timedOut() {
+        timeouts.incrementAndGet();
+    }
+
+    void addBytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    void addBytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    public int activeConnections() {
+        return active.get();
+    }
+
+    public long totalConnections() {
+        return total.get();
+    }
+
+    public long rejectedCount(Rejection why) {
+        return switch (why) {
+            case CIDR -> rejectedCidr.get();
+            case LIMIT -> rejectedLimit.get();
+            case NO_MEMBER -> rejectedNoMember.get();
+        };
+    }
+
+    public long timeouts() {
+        return timeouts.get();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+}

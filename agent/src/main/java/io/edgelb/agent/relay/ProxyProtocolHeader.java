@@ -1,0 +1,96 @@
+package io.edgelb.agent.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes the PROXY protocol header (HAProxy's spec, versions 1 and 2) that tells a member who the
+ * client really is. A dual-stack listener sees IPv4 clients as {@code ::ffff:a.b.c.d}; such
+ * addresses are written as IPv4, as HAProxy does, so members see the address the client used.
+ */
+final class ProxyProtocolHeader {
+    private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+    private static final int V2_PROXY_COMMAND = 0x21; // version 2, PROXY
+    private static final int V2_TCP4 = 0x11;
+    private static final int V2_TCP6 = 0x21;
+
+    private ProxyProtocolHeader() {
+    }
+
+    /** {@code PROXY TCP4 203.0.113.7 198.51.100.1 51234 80\r\n}. */
+    static ByteBuf v1(ByteBufAllocator alloc, InetSocketAddress source, InetSocketAddress destination) {
+        InetAddress src = unmapped(source.getAddress());
+        InetAddress dst = unmapped(destination.getAddress());
+        boolean v4 = src instanceof Inet4Address && dst instanceof Inet4Address;
+        if (!v4) {
+            src = toV6(src);
+            dst = toV6(dst);
+        }
+        String line = "PROXY " + (v4 ? "TCP4 " : "TCP6 ") + src.getHostAddress() + " " + dst.getHostAddress() + " "
+                + source.getPort() + " " + destination.getPort() + "\r\n";
+        // getHostAddress() of an Inet6Address may carry a scope (%n) that the spec does not allow.
+        line = line.replaceAll("%[^ ]*", "");
+        return alloc.buffer(line.length()).writeBytes(line.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The binary header: signature, PROXY command, TCP over IPv4 or IPv6, addresses and ports. */
+    static ByteBuf v2(ByteBufAllocator alloc, InetSocketAddress source, InetSocketAddress destination) {
+        InetAddress src = unmapped(source.getAddress());
+        InetAddress dst = unmapped(destination.getAddress());
+        boolean v4 = src instanceof Inet4Address && dst instanceof Inet4Address;
+        byte[] srcBytes = v4 ? src.getAddress() : toV6(src).getAddress();
+        byte[] dstBytes = v4 ? dst.getAddress() : toV6(dst).getAddress();
+        int addressLength = srcBytes.length * 2 + 4;
+        ByteBuf out = alloc.buffer(16 + addressLength);
+        out.writeBytes(V2_SIGNATURE);
+        out.writeByte(V2_PROXY_COMMAND);
+        out.writeByte(v4 ? V2_TCP4 : V2_TCP6);
+        out.writeShort(addressLength);
+        out.writeBytes(srcBytes);
+        out.writeBytes(dstBytes);
+        out.writeShort(source.getPort());
+        out.writeShort(destination.getPort());
+        return out;
+    }
+
+    static InetAddress unmapped(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] b = address.getAddress();
+            for (int i = 0; i < 10; i++) {
+                if (b[i] != 0) {
+                    return address;
+                }
+            }
+            if (b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
+                try {
+                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+                } catch (UnknownHostException impossible) {
+                    return address;
+                }
+            }
+        }
+        return address;
+    }
+
+    private static InetAddress toV6(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            return address;
+        }
+        byte[] v4 = address.getAddress();
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, mapped, 12, 4);
+        try {
+            return Inet6Address.getByAddress(null, mapped, -1);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

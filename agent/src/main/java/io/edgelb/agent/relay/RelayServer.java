@@ -1,0 +1,67 @@
+package io.edgelb.agent.relay;
+
+import io.edgelb.agent.net.Transport;
+import io.edgelb.model.IpLiteral;
+import io.edgelb.model.Listener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens listening sockets for relay listeners. The server channel is built directly rather than
+ * through ServerBootstrap so that admission runs in our own {@link Acceptor}, before a child
+ * channel is registered.
+ */
+public final class RelayServer {
+    private static final long BIND_TIMEOUT_MS = 5_000;
+
+    private final Transport transport;
+    private final EventLoopGroup group;
+
+    public RelayServer(Transport transport, EventLoopGroup group) {
+        this.transport = transport;
+        this.group = group;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Binds the address and port of settings and starts accepting into the listener's runtime (whose
+     * route may still be the old one during a reload); returns the bound channel. Throws
+     * {@link BindException} with the address and the system's reason when the bind fails.
+     */
+    public ServerChannel bind(ListenerRuntime listener, Listener settings) throws BindException {
+        String address = settings.address();
+        int port = settings.port();
+        InetSocketAddress socketAddress = new InetSocketAddress(IpLiteral.parse(address), port);
+        ServerChannel channel = transport.newServerChannel();
+        channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        channel.pipeline().addLast(new Acceptor(listener, group, transport));
+        try {
+            group.next().register(channel).syncUninterruptibly();
+            if (!channel.bind(socketAddress).awaitUninterruptibly(BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    || !channel.isActive()) {
+                Throwable cause = channel.closeFuture().cause();
+                channel.close();
+                throw new BindException(settings.id(), IpLiteral.forHostPort(socketAddress.getAddress()) + ":" + port,
+                        cause == null ? "bind did not complete" : cause.getMessage());
+            }
+        } catch (RuntimeException e) {
+            channel.close();
+            throw new BindException(settings.id(), IpLiteral.forHostPort(socketAddress.getAddress()) + ":" + port,
+                    String.valueOf(e.getMessage()));
+        }
+        return channel;
+    }
+
+    /** A listener could not bind; the message names the listener, the address and why. */
+    public static final class BindException extends Exception {
+        public BindException(String listenerId, String address, String reason) {
+            super("listener '" + listenerId + "': cannot listen on " + address + ": " + reason);
+        }
+    }
+}
