@@ -1,0 +1,300 @@
+package io.edgelb.agent.reconcile;
+
+import io.edgelb.agent.balance.Balancers;
+import io.edgelb.agent.balance.StickyTable;
+import io.edgelb.agent.health.CheckTarget;
+import io.edgelb.agent.health.HealthCheckService;
+import io.edgelb.agent.health.MemberHealth;
+import io.edgelb.agent.pool.MemberRuntime;
+import io.edgelb.agent.pool.PoolRuntime;
+import io.edgelb.agent.relay.ListenerRuntime;
+import io.edgelb.agent.relay.RelayServer;
+import io.edgelb.agent.relay.Route;
+import io.edgelb.model.Config;
+import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.ListenerMode;
+import io.edgelb.model.Member;
+import io.edgelb.model.Pool;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.tinylog.Logger;
+
+/**
+ * The one path by which configuration reaches the data plane: diffs a validated snapshot against
+ * what runs and applies the difference. Members keep their health and counters while their
+ * endpoint stays; removed members drain; listeners are re-bound before old sockets close; open
+ * connections are never cut by a reload. A failed bind leaves everything as it was.
+ *
+ * <p>Threading: {@link #apply} and the drain methods run on the control thread only. The data
+ * plane reads the published runtimes (volatile routes, immutable pools) without locks.
+ */
+public final class Reconciler {
+    private final ListenerSockets sockets;
+    private final HealthCheckService health;
+    private final LongSupplier clockMillis;
+    private final Drainer drainer;
+
+    private Config running = Config.empty();
+    private Map<String, MemberRuntime> members = Map.of();
+    private Map<String, PoolRuntime> pools = Map.of();
+    private Map<String, ListenerRuntime> listeners = Map.of();
+    /** The monitor each member's health was built for (null: passive only), to see when it changes. */
+    private final Map<MemberRuntime, HealthMonitor> healthBasis = new java.util.IdentityHashMap<>();
+    /** Removed members that still have connections: shown in status until they are done. */
+    private final List<MemberRuntime> leaving = new ArrayList<>();
+
+    public Reconciler(RelayServer server, HealthCheckService health, LongSupplier clockMillis) {
+        this.sockets = new ListenerSockets(server);
+        this.health = health;
+        this.clockMillis = clockMillis;
+        this.drainer = new Drainer(clockMillis);
+    }
+
+    /** Applies a validated snapshot; throws with the reason when a socket cannot be opened, changing nothing. */
+    public void apply(Config next) throws RelayServer.BindException {
+        Map<String, MemberRuntime> nextMembers = planMembers(next);
+        Map<String, PoolRuntime> nextPools = planPools(next, nextMembers);
+        Map<String, ListenerRuntime> nextListeners = planListeners(next, nextPools);
+
+        sockets.prepare(relayListeners(next, nextListeners), next.listeners(), listeners);
+        // Nothing below can fail: the change is committed.
+        sockets.commit();
+        commitMembers(next, nextMembers);
+        for (ListenerRuntime listener : nextListeners.values()) {
+            listener.setRoute(routeFor(listener.settings(), nextPools));
+        }
+        members = Collections.unmodifiableMap(nextMembers);
+        pools = Collections.unmodifiableMap(nextPools);
+        listeners = Collections.unmodifiableMap(nextListeners);
+        running = next;
+        health.update(checkTargets(next));
+        sweepDrains();
+    }
+
+    /** Keeps the runtime of every member whose endpoint is unchanged; new runtimes for the rest. */
+    private Map<String, MemberRuntime> planMembers(Config next) {
+        Map<String, MemberRuntime> planned = new LinkedHashMap<>();
+        for (Member member : next.members().values()) {
+            MemberRuntime existing = members.get(member.id());
+            if (existing != null && existing.settings().sameEndpoint(member)) {
+                planned.put(member.id(), existing);
+            } else {
+                HealthMonitor monitor = monitorFor(next, member.poolId());
+                planned.put(member.id(), new MemberRuntime(member, newHealth(member, monitor)));
+            }
+        }
+        return planned;
+    }
+
+    private Map<String, PoolRuntime> planPools(Config next, Map<String, MemberRuntime> nextMembers) {
+        Map<String, PoolRuntime> planned = new LinkedHashMap<>();
+        for (Pool pool : next.pools().values()) {
+            List<MemberRuntime> poolMembers = new ArrayList<>();
+            for (Member member : next.membersOf(pool.id())) {
+                poolMembers.add(nextMembers.get(member.id()));
+            }
+            PoolRuntime previous = pools.get(pool.id());
+            StickyTable sticky = previous != null && previous.sticky() != null
+                    && previous.settings().persistenceTimeoutMs() == pool.persistenceTimeoutMs()
+                    ? previous.sticky()
+                    : new StickyTable(pool.persistenceTimeoutMs(), StickyTable.DEFAULT_MAX_ENTRIES);
+            planned.put(pool.id(), new PoolRuntime(pool, poolMembers, Balancers.create(pool.algorithm(), poolMembers),
+                    sticky, clockMillis));
+        }
+        return planned;
+    }
+
+    /** Listener runtimes keep their counters by id; their route is set at commit. */
+    private Map<String, ListenerRuntime> planListeners(Config next, Map<String, PoolRuntime> nextPools) {
+        Map<String, ListenerRuntime> planned = new LinkedHashMap<>();
+        for (io.edgelb.model.Listener listener : next.listeners().values()) {
+            if (!listener.enabled()) {
+                continue;
+            }
+            ListenerRuntime existing = listeners.get(listener.id());
+            planned.put(listener.id(), existing != null ? existing
+                    : new ListenerRuntime(routeFor(listener, nextPools)));
+        }
+        return planned;
+    }
+
+    /** The listeners that need a socket, judged by their new settings (runtimes still hold the old). */
+    private static Map<String, ListenerRuntime> relayListeners(Config next, Map<String, ListenerRuntime> all) {
+        Map<String, ListenerRuntime> relay = new LinkedHashMap<>();
+        all.forEach((id, runtime) -> {
+            if (next.listeners().get(id).mode() == ListenerMode.RELAY) {
+                relay.put(id, runtime);
+            }
+        });
+        return relay;
+    }
+
+    private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools) {
+        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()));
+    }
+
+    private void commitMembers(Config next, Map<String, MemberRuntime> nextMembers) {
+        long drainMs = next.agent().drainTimeoutMs();
+        for (MemberRuntime old : members.values()) {
+            if (nextMembers.get(old.id()) != old) {
+                old.markRemoved();
+                healthBasis.remove(old);
+                leaving.add(old);
+                drainer.draining(old, drainMs);
+                Logger.info("member {} removed: draining (up to {} ms)", old, drainMs);
+            }
+        }
+        for (Member member : next.members().values()) {
+            MemberRuntime runtime = nextMembers.get(member.id());
+            runtime.update(member);
+            HealthMonitor monitor = monitorFor(next, member.poolId());
+            if (healthBasis.containsKey(runtime) && !sameHealthRules(healthBasis.get(runtime), monitor)) {
+                runtime.replaceHealth(newHealth(member, monitor));
+            }
+            healthBasis.put(runtime, monitor);
+            if (member.weight() == 0 || runtime.isDrainedByOperator()) {
+                drainer.draining(runtime, drainMs);
+            } else {
+                drainer.resumed(runtime);
+            }
+        }
+    }
+
+    private MemberHealth newHealth(Member member, HealthMonitor monitor) {
+        String label = member.id() + " (" + member.address() + ":" + member.protocolPort() + ")";
+        return monitor == null ? MemberHealth.passiveOnly(label, clockMillis)
+                : MemberHealth.monitored(label, monitor.maxRetries(), monitor.maxRetriesDown(), clockMillis);
+    }
+
+    private static boolean sameHealthRules(HealthMonitor a, HealthMonitor b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.maxRetries() == b.maxRetries() && a.maxRetriesDown() == b.maxRetriesDown();
+    }
+
+    /** The pool's monitor when it exists and is enabled, else null (passive health only). */
+    private static HealthMonitor monitorFor(Config config, String poolId) {
+        Pool pool = config.pools().get(poolId);
+        if (pool == null || pool.healthMonitorId() == null) {
+            return null;
+        }
+        HealthMonitor monitor = config.healthMonitors().get(pool.healthMonitorId());
+        return monitor != null && monitor.enabled() ? monitor : null;
+    }
+
+    private List<CheckTarget> checkTargets(Config config) {
+        List<CheckTarget> targets = new ArrayList<>();
+        for (PoolRuntime pool : pools.values()) {
+            HealthMonitor monitor = monitorFor(config, pool.id());
+            if (monitor == null || !pool.settings().enabled()) {
+                continue;
+            }
+            for (MemberRuntime member : pool.members()) {
+                if (member.settings().enabled()) {
+                    targets.add(new CheckTarget(member, monitor));
+                }
+            }
+        }
+        return targets;
+    }
+
+    // --- operator actions and drain bookkeeping (control thread) -------------------------------
+
+    /** Drains (true) or re-enables (false) a member through the API; false when there is no such member. */
+    public boolean setDrained(String memberId, boolean drained) {
+        MemberRuntime member = members.get(memberId);
+        if (member == null) {
+            return false;
+        }
+        member.setDrainedByOperator(drained);
+        if (drained) {
+            drainer.draining(member, running.agent().drainTimeoutMs());
+            Logger.info("member {} drained by the operator", member);
+        } else if (member.weight() > 0) {
+            drainer.resumed(member);
+            Logger.info("member {} enabled by the operator", member);
+        }
+        return true;
+    }
+
+    /** Closes connections of members whose drain time is up; the control thread calls it about once a second. */
+    public void sweepDrains() {
+        for (MemberRuntime done : drainer.sweep()) {
+            leaving.remove(done);
+        }
+        leaving.removeIf(m -> m.activeConnections() == 0);
+    }
+
+    public boolean hasDrains() {
+        return !drainer.isEmpty() || !leaving.isEmpty();
+    }
+
+    /** Stops accepting on every listener (shutdown); open connections continue. */
+    public void closeListeners() {
+        sockets.closeAll();
+    }
+
+    /** Closes every open connection (end of a shutdown's grace period). */
+    public int closeAllConnections() {
+        int closed = 0;
+        List<MemberRuntime> all = new ArrayList<>(members.values());
+        all.addAll(leaving);
+        for (MemberRuntime member : all) {
+            for (io.netty.channel.Channel client : List.copyOf(member.connections())) {
+                client.close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    public int openConnections() {
+        int open = 0;
+        for (ListenerRuntime listener : listeners.values()) {
+            open += listener.activeConnections();
+        }
+        return open;
+    }
+
+    // --- read-only views for the API (any thread; the maps are immutable snapshots) -------------
+
+    public Config running() {
+        return running;
+    }
+
+    public Map<String, ListenerRuntime> listeners() {
+        return listeners;
+    }
+
+    public Map<String, PoolRuntime> pools() {
+        return pools;
+    }
+
+    public MemberRuntime member(String id) {
+        return members.get(id);
+    }
+
+    public boolean isListening(String listenerId) {
+        return sockets.isBound(listenerId);
+    }
+
+    /** The bound address of a relay listener, or null when it does not listen. */
+    public java.net.InetSocketAddress localAddress(String listenerId) {
+        return sockets.localAddress(listenerId);
+    }
+
+    /** Removed members still finishing connections. */
+    public List<MemberRuntime> leaving() {
+        return List.copyOf(leaving);
+    }
+
+    static boolean sameMonitor(HealthMonitor a, HealthMonitor b) {
+        return Objects.equals(a, b);
+    }
+}
