@@ -1,0 +1,255 @@
+package io.edgelb.uci.edgelb;
+
+import io.edgelb.model.AgentSettings;
+import io.edgelb.model.Config;
+import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.HubSettings;
+import io.edgelb.model.Kind;
+import io.edgelb.model.LbAlgorithm;
+import io.edgelb.model.Listener;
+import io.edgelb.model.ListenerMode;
+import io.edgelb.model.Member;
+import io.edgelb.model.MonitorType;
+import io.edgelb.model.Pool;
+import io.edgelb.model.PoolProtocol;
+import io.edgelb.model.Problem;
+import io.edgelb.model.SessionPersistence;
+import io.edgelb.model.VxlanLink;
+import io.edgelb.uci.UciPackage;
+import io.edgelb.uci.UciSection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps the sections of {@code /etc/config/edgelb} to the model's records (the schema is in
+ * uci-bridge/SCHEMA.md), giving every object an id and recording where each one came from.
+ *
+ * <p>Ids are section names. Anonymous sections, which LuCI creates, get ids derived from what they
+ * describe ({@code <pool>_<address>_<port>} for a member), never libuci's cfg id: that one changes when
+ * an earlier section is deleted, and ids are what the API, the hub and the logs use.
+ */
+final class EdgelbMapper {
+    /** The validator reports agent and hub problems under these ids. */
+    static final String AGENT_ID = "main";
+    static final String HUB_ID = "hub";
+    private static final List<String> HTTP_ONLY = List.of("http_method", "url_path", "expected_codes", "domain_name");
+
+    private final Findings findings = new Findings();
+    private final Locator locator = new Locator();
+    private final Map<String, Integer> typeCounts = new HashMap<>();
+
+    private AgentSettings agent = AgentSettings.defaults();
+    private HubSettings hub = HubSettings.disabled();
+    private final Map<String, Listener> listeners = new LinkedHashMap<>();
+    private final Map<String, Pool> pools = new LinkedHashMap<>();
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
+    private final Map<String, VxlanLink> vxlans = new LinkedHashMap<>();
+
+    Findings findings() {
+        return findings;
+    }
+
+    Locator locator() {
+        return locator;
+    }
+
+    /** Maps every section; objects that could not be read completely carry stand-ins (see {@link Findings}). */
+    Config map(UciPackage uci) {
+        for (UciSection section : uci.sections()) {
+            int index = typeCounts.merge(section.type(), 1, Integer::sum) - 1;
+            Kind kind = Kind.fromUciType(section.type());
+            if (kind == null) {
+                findings.place(Diagnostic.warning(section.line(), "unknown section type '" + section.type()
+                        + "' is ignored (expected agent, hub, listener, pool, member, healthmonitor or vxlan)"));
+                continue;
+            }
+            String reference = "@" + kind.uciType() + "[" + index + "]";
+            String id = idOf(kind, section, reference);
+            if (id == null || !claim(kind, id, section, reference)) {
+                continue;
+            }
+            OptionReader options = new OptionReader(section, kind, id, findings);
+            switch (kind) {
+                case AGENT -> agent = agent(options);
+                case HUB -> hub = hub(options);
+                case LISTENER -> listeners.put(id, listener(id, options));
+                case POOL -> pools.put(id, pool(id, options));
+                case MEMBER -> members.put(id, member(id, options));
+                case HEALTHMONITOR -> monitors.put(id, monitor(id, options));
+                case VXLAN -> vxlans.put(id, vxlan(id, options));
+            }
+            options.warnUnknown();
+        }
+        return new Config(agent, hub, listeners, pools, members, monitors, vxlans);
+    }
+
+    /** The object's id, or null (after reporting why) when the section cannot be used at all. */
+    private String idOf(Kind kind, UciSection section, String reference) {
+        return switch (kind) {
+            case AGENT -> AGENT_ID;
+            case HUB -> HUB_ID;
+            case POOL, HEALTHMONITOR -> {
+                if (section.isAnonymous()) {
+                    findings.place(Diagnostic.error(section.line(), Problem.error(kind, reference, null,
+                            "an anonymous " + kind.uciType() + " cannot be referenced; name it: config "
+                                    + kind.uciType() + " 'NAME'").describe()));
+                    yield null;
+                }
+                yield section.name();
+            }
+            default -> section.isAnonymous() ? derivedId(kind, section, reference) : section.name();
+        };
+    }
+
+    /**
+     * Stable ids for anonymous sections, from the values that identify them; uci's {@code @type[N]}
+     * when a value is missing (the section is then in error anyway).
+     */
+    private static String derivedId(Kind kind, UciSection section, String reference) {
+        String id = switch (kind) {
+            case LISTENER -> {
+                String port = section.value("port");
+                String address = section.value("address");
+                if (port == null) {
+                    yield null;
+                }
+                yield address == null || address.equals(Listener.DEFAULT_ADDRESS)
+                        ? "listener_" + port : "listener_" + address + "_" + port;
+            }
+            case MEMBER -> {
+                String pool = section.value("pool");
+                String address = section.value("address");
+                String port = section.value("protocol_port");
+                yield pool == null || address == null || port == null ? null : pool + "_" + address + "_" + port;
+            }
+            case VXLAN -> section.value("vni") == null ? null : "vx" + section.value("vni");
+            default -> null;
+        };
+        return id == null ? reference : id.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
+    /** Registers the id; a second agent or hub, or a second object of a kind with the same id, is an error. */
+    private boolean claim(Kind kind, String id, UciSection section, String reference) {
+        UciSection first = locator.register(kind, id, section);
+        if (first == null) {
+            return true;
+        }
+        String text;
+        if (kind == Kind.AGENT || kind == Kind.HUB) {
+            String name = section.isAnonymous() ? reference : section.name();
+            text = Problem.error(kind, name, null, "only one " + kind.uciType()
+                    + " section is allowed; the first is at line " + first.line()).describe();
+        } else {
+            text = Problem.error(kind, id, null, "duplicate id: the " + kind.uciType() + " at line "
+                    + first.line() + " has the same id").describe();
+        }
+        findings.place(Diagnostic.error(section.line(), text));
+        return false;
+    }
+
+    private static AgentSettings agent(OptionReader o) {
+        o.accept("heap", "java_opts"); // read by the init script to start the JVM
+        return new AgentSettings(
+                o.bool("enabled", true),
+                o.string("api", AgentSettings.DEFAULT_API),
+                o.string("api_token_file", null),
+                o.string("state_dir", AgentSettings.DEFAULT_STATE_DIR),
+                o.integer("workers", AgentSettings.AUTO_WORKERS),
+                o.seconds("drain_timeout", AgentSettings.DEFAULT_DRAIN_TIMEOUT_MS),
+                o.seconds("shutdown_timeout", AgentSettings.DEFAULT_SHUTDOWN_TIMEOUT_MS),
+                o.string("log_level", AgentSettings.DEFAULT_LOG_LEVEL));
+    }
+
+    private static HubSettings hub(OptionReader o) {
+        return new HubSettings(
+                o.bool("enabled", false),
+                o.list("endpoint"),
+                o.string("server_key", null),
+                o.string("key_file", HubSettings.DEFAULT_KEY_FILE),
+                o.string("agent_id", null));
+    }
+
+    private static Listener listener(String id, OptionReader o) {
+        boolean enabled = o.bool("enabled", true);
+        String address = o.string("address", Listener.DEFAULT_ADDRESS);
+        int port = o.requiredInteger("port");
+        String protocol = o.string("protocol", "TCP");
+        if (!protocol.equals("TCP")) {
+            o.error("protocol", "protocol '" + protocol + "' is not supported: edgelb balances TCP");
+        }
+        return new Listener(id, address, port,
+                o.parsed("mode", ListenerMode.RELAY, ListenerMode::parse),
+                o.string("pool", null),
+                o.integer("connection_limit", Listener.UNLIMITED),
+                o.longInteger("timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
+                o.longInteger("timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
+                o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
+                o.list("allowed_cidrs"),
+                enabled);
+    }
+
+    private static Pool pool(String id, OptionReader o) {
+        boolean enabled = o.bool("enabled", true);
+        return new Pool(id,
+                o.parsed("lb_algorithm", LbAlgorithm.ROUND_ROBIN, LbAlgorithm::parse),
+                o.parsed("protocol", PoolProtocol.TCP, PoolProtocol::parse),
+                o.parsed("session_persistence", SessionPersistence.NONE, SessionPersistence::parse),
+                o.seconds("persistence_timeout", Pool.DEFAULT_PERSISTENCE_TIMEOUT_MS),
+                o.string("healthmonitor", null),
+                enabled);
+    }
+
+    private static Member member(String id, OptionReader o) {
+        boolean enabled = o.bool("enabled", true);
+        // A stand-in pool, never null: the model's Config.membersOf compares every member's pool id.
+        String pool = o.required("pool", "", text -> text);
+        String address = o.required("address", null, text -> text);
+        int port = o.requiredInteger("protocol_port");
+        return new Member(id, pool, address, port,
+                o.integer("weight", Member.DEFAULT_WEIGHT),
+                o.bool("backup", false),
+                enabled,
+                o.string("monitor_address", null),
+                o.integer("monitor_port", 0));
+    }
+
+    private static HealthMonitor monitor(String id, OptionReader o) {
+        boolean enabled = o.bool("enabled", true);
+        MonitorType type = o.required("type", null, MonitorType::parse); // null: missing or unknown
+        if (type != null && !type.isHttp()) {
+            for (String name : HTTP_ONLY) {
+                if (o.has(name)) {
+                    o.warn(name, name + " is ignored for " + type.octaviaName() + " monitors");
+                }
+            }
+        }
+        return new HealthMonitor(id, type == null ? MonitorType.TCP : type,
+                o.seconds("delay", HealthMonitor.DEFAULT_DELAY_MS),
+                o.seconds("timeout", HealthMonitor.DEFAULT_TIMEOUT_MS),
+                o.integer("max_retries", HealthMonitor.DEFAULT_MAX_RETRIES),
+                o.integer("max_retries_down", HealthMonitor.DEFAULT_MAX_RETRIES_DOWN),
+                o.string("http_method", HealthMonitor.DEFAULT_HTTP_METHOD),
+                o.string("url_path", HealthMonitor.DEFAULT_URL_PATH),
+                o.string("expected_codes", HealthMonitor.DEFAULT_EXPECTED_CODES),
+                o.string("domain_name", null),
+                enabled);
+    }
+
+    private static VxlanLink vxlan(String id, OptionReader o) {
+        boolean enabled = o.bool("enabled", true);
+        return new VxlanLink(id,
+                o.requiredInteger("vni"),
+                o.string("device", null),
+                o.string("local", null),
+                o.list("remote"),
+                o.integer("port", VxlanLink.DEFAULT_PORT),
+                o.string("address", null),
+                o.integer("mtu", VxlanLink.DEFAULT_MTU),
+                o.list("neighbor"),
+                o.bool("learning", false),
+                enabled);
+    }
+}
