@@ -39,7 +39,8 @@ public final class EdgelbConfigLoader {
         try {
             uci = UciParser.parse(content);
         } catch (UciParseException e) {
-            return new LoadResult(null, List.of(Diagnostic.error(e.line(), e.getMessage()).format(fileName)), false);
+            String message = Diagnostic.error(e.line(), e.getMessage()).format(fileName);
+            return new LoadResult(null, List.of(message), List.of(message));
         }
         EdgelbMapper mapper = new EdgelbMapper();
         Config config = mapper.map(uci);
@@ -53,8 +54,8 @@ public final class EdgelbConfigLoader {
             diagnostics.add(new Diagnostic(locator.lineOf(problem), problem.isError(), problem.describe()));
         }
         diagnostics.sort(Comparator.comparingInt(Diagnostic::line)); // stable: same line keeps the order found
-        boolean ok = diagnostics.stream().noneMatch(Diagnostic::error);
         List<String> messages = diagnostics.stream().map(d -> d.format(fileName)).toList();
-        return new LoadResult(ok ? config : null, messages, ok);
+        List<String> errors = diagnostics.stream().filter(Diagnostic::error).map(d -> d.format(fileName)).toList();
+        return new LoadResult(errors.isEmpty() ? config : null, messages, errors);
     }
 }

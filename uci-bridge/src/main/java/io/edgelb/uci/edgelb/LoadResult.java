@@ -5,14 +5,25 @@ import java.util.List;
 
 /**
  * The outcome of loading {@code /etc/config/edgelb}: the configuration when there was no error, and
- * every message, errors and warnings, as {@code FILE:LINE: message} sorted by line.
+ * every message, errors and warnings, as {@code FILE:LINE: message} sorted by line; {@code errors}
+ * holds the ones that block the configuration.
  */
-public record LoadResult(Config config, List<String> messages, boolean ok) {
+public record LoadResult(Config config, List<String> messages, List<String> errors) {
 
     public LoadResult {
         messages = List.copyOf(messages);
-        if (ok != (config != null)) {
-            throw new IllegalArgumentException("a result has a config exactly when it is ok");
+        errors = List.copyOf(errors);
+        if (errors.isEmpty() != (config != null)) {
+            throw new IllegalArgumentException("a result has a config exactly when it has no error");
         }
+    }
+
+    public boolean ok() {
+        return config != null;
+    }
+
+    /** The messages that are not errors. */
+    public List<String> warnings() {
+        return messages.stream().filter(m -> !errors.contains(m)).toList();
     }
 }

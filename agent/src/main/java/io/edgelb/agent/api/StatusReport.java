@@ -1,0 +1,127 @@
+package io.edgelb.agent.api;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import io.edgelb.agent.health.MemberHealth;
+import io.edgelb.agent.pool.MemberRuntime;
+import io.edgelb.agent.pool.PoolRuntime;
+import io.edgelb.agent.reconcile.Reconciler;
+import io.edgelb.agent.relay.ListenerRuntime;
+import io.edgelb.model.Listener;
+import io.edgelb.model.Member;
+
+/**
+ * Builds {@code GET /api/status}: listeners, pools and members with operating status, counters and
+ * the last check, plus the configuration generation and last reload. LuCI, the CLI's status
+ * command and operators' scripts read this shape; change it only by adding fields.
+ */
+public final class StatusReport {
+    private StatusReport() {
+    }
+
+    public static JsonObject build(AgentFacts facts, Reconciler reconciler, long nowMillis) {
+        JsonObject status = Json.object()
+                .add("version", facts.version())
+                .add("transport", facts.transport())
+                .add("config", facts.configPath())
+                .add("generation", facts.generation())
+                .add("started_at", facts.startedAtMillis() / 1000)
+                .add("uptime_seconds", (nowMillis - facts.startedAtMillis()) / 1000)
+                .add("reloads", facts.reloads())
+                .add("reload_failures", facts.reloadFailures())
+                .add("last_reload", lastReload(facts.lastReload()));
+        JsonArray listeners = new JsonArray();
+        for (ListenerRuntime listener : reconciler.listeners().values()) {
+            listeners.add(listener(listener, reconciler.isListening(listener.id())));
+        }
+        JsonArray pools = new JsonArray();
+        for (PoolRuntime pool : reconciler.pools().values()) {
+            pools.add(pool(pool, nowMillis));
+        }
+        JsonArray leaving = new JsonArray();
+        for (MemberRuntime member : reconciler.leaving()) {
+            leaving.add(member(member, nowMillis));
+        }
+        return status.add("listeners", listeners).add("pools", pools).add("removed_members", leaving);
+    }
+
+    private static JsonObject lastReload(AgentFacts.LastReload reload) {
+        if (reload == null) {
+            return Json.object();
+        }
+        JsonArray errors = new JsonArray();
+        reload.errors().forEach(errors::add);
+        JsonArray warnings = new JsonArray();
+        reload.warnings().forEach(warnings::add);
+        return Json.object().add("at", reload.atMillis() / 1000).add("ok", reload.ok())
+                .add("error", reload.ok() || reload.errors().isEmpty() ? Json.NULL : Json.value(reload.errors().get(0)))
+                .add("errors", errors).add("warnings", warnings);
+    }
+
+    private static JsonObject listener(ListenerRuntime runtime, boolean listening) {
+        Listener l = runtime.settings();
+        JsonObject rejected = Json.object();
+        for (ListenerRuntime.Rejection why : ListenerRuntime.Rejection.values()) {
+            rejected.add(why.name().toLowerCase(java.util.Locale.ROOT), runtime.rejectedCount(why));
+        }
+        return Json.object()
+                .add("id", l.id())
+                .add("address", l.address())
+                .add("port", l.port())
+                .add("mode", l.mode().uciName())
+                .add("pool", l.poolId() == null ? Json.NULL : Json.value(l.poolId()))
+                .add("state", listening ? "listening" : l.mode().uciName().equals("dnat") ? "kernel" : "not listening")
+                .add("connection_limit", l.connectionLimit())
+                .add("active_connections", runtime.activeConnections())
+                .add("total_connections", runtime.totalConnections())
+                .add("rejected_connections", rejected)
+                .add("timeouts", runtime.timeouts())
+                .add("bytes_in", runtime.bytesIn())
+                .add("bytes_out", runtime.bytesOut());
+    }
+
+    private static JsonObject pool(PoolRuntime pool, long nowMillis) {
+        JsonArray members = new JsonArray();
+        for (MemberRuntime member : pool.members()) {
+            members.add(member(member, nowMillis));
+        }
+        return Json.object()
+                .add("id", pool.id())
+                .add("lb_algorithm", pool.settings().algorithm().name())
+                .add("protocol", pool.settings().protocol().name())
+                .add("healthmonitor", pool.settings().healthMonitorId() == null ? Json.NULL
+                        : Json.value(pool.settings().healthMonitorId()))
+                .add("operating_status", pool.status().name())
+                .add("members", members);
+    }
+
+    static JsonObject member(MemberRuntime member, long nowMillis) {
+        Member m = member.settings();
+        MemberHealth health = member.health();
+        // A monitored member shows its last active check: a failed relay connect in between says
+        // less about the member than the check that decides its state.
+        MemberHealth.Observation last = health.isMonitored() ? health.lastCheck() : health.lastObservation();
+        JsonObject lastCheck = last.atMillis() == 0 ? Json.object()
+                : Json.object().add("ok", last.ok()).add("detail", last.detail())
+                        .add("active", last.active())
+                        .add("at", last.atMillis() / 1000)
+                        .add("age_seconds", Math.max(0, nowMillis - last.atMillis()) / 1000.0);
+        return Json.object()
+                .add("id", m.id())
+                .add("address", m.address())
+                .add("protocol_port", m.protocolPort())
+                .add("weight", m.weight())
+                .add("backup", m.backup())
+                .add("admin_state_up", m.enabled())
+                .add("drained", member.isDrainedByOperator())
+                .add("operating_status", member.status().name())
+                .add("active_connections", member.activeConnections())
+                .add("total_connections", member.totalConnections())
+                .add("bytes_in", member.bytesIn())
+                .add("bytes_out", member.bytesOut())
+                .add("connect_failures", member.connectFailures())
+                .add("retries", member.retries())
+                .add("last_check", lastCheck);
+    }
+}

@@ -1,0 +1,57 @@
+package io.edgelb.agent.daemon;
+
+import io.edgelb.uci.edgelb.EdgelbConfigLoader;
+import io.edgelb.uci.edgelb.LoadResult;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The agent's configuration sources: a UCI file (/etc/config/edgelb) or UCI text (the embedded demo). */
+public final class ConfigSources {
+    private ConfigSources() {
+    }
+
+    /** Reads the file anew at every load, so a reload sees the operator's edits. */
+    public static ConfigSource file(Path path) {
+        return new ConfigSource() {
+            @Override
+            public String describe() {
+                return path.toString();
+            }
+
+            @Override
+            public Loaded load() {
+                try {
+                    return loaded(EdgelbConfigLoader.load(path));
+                } catch (NoSuchFileException e) {
+                    return failed(path + ": no such file");
+                } catch (IOException e) {
+                    return failed(path + ": cannot read: " + e.getMessage());
+                }
+            }
+        };
+    }
+
+    public static ConfigSource text(String name, String text) {
+        return new ConfigSource() {
+            @Override
+            public String describe() {
+                return name;
+            }
+
+            @Override
+            public Loaded load() {
+                return loaded(EdgelbConfigLoader.load(name, text));
+            }
+        };
+    }
+
+    private static ConfigSource.Loaded loaded(LoadResult result) {
+        return new ConfigSource.Loaded(result.config(), result.errors(), result.warnings(), result.messages());
+    }
+
+    private static ConfigSource.Loaded failed(String message) {
+        return new ConfigSource.Loaded(null, List.of(message), List.of(), List.of(message));
+    }
+}
