@@ -1,0 +1,147 @@
+package io.edgelb.tests;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The built agent jar running as a separate process, as procd would run it: {@code java -jar
+ * edgelb-agent.jar run --config FILE}, optionally behind a command prefix such as
+ * {@code ip netns exec router}. Output goes to a log file that failures quote.
+ */
+public final class AgentProcess implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final Path log;
+    private final String api;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private AgentProcess(Process process, Path log, String api) {
+        this.process = process;
+        this.log = log;
+        this.api = api;
+    }
+
+    /** The jar the reactor built (set by the tests module's pom). */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("edgelb.agentJar", "../agent/target/edgelb-agent.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests through `mvn verify` at the root");
+        }
+        return jar;
+    }
+
+    /** Starts {@code run --config config} and waits until its API answers. */
+    public static AgentProcess start(Path config, String api, List<String> jvmArgs, List<String> prefix)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar().toAbsolutePath().toString(), "run", "--config", config.toString()));
+        Path log = Files.createTempFile("edgelb-agent", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        AgentProcess agent = new AgentProcess(process, log, api);
+        agent.awaitReady();
+        return agent;
+    }
+
+    public static AgentProcess start(Path config, String api) throws IOException, InterruptedException {
+        return start(config, api, List.of("-Xmx64m"), List.of());
+    }
+
+    private void awaitReady() throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the agent exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                status();
+                return;
+            } catch (IOException notYet) {
+                process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval while the JVM starts
+            }
+        }
+        throw new IllegalStateException("the agent's API did not answer within " + START_TIMEOUT + ":\n" + log());
+    }
+
+    public JsonObject status() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/api/status"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return Json.parse(response.body()).asObject();
+    }
+
+    public String metrics() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** POSTs to the API; token may be null. Returns the HTTP status and body. */
+    public HttpResponse<String> post(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + api + path))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until the status satisfies the condition; fails with the last status and the log. */
+    public JsonObject awaitStatus(Predicate<JsonObject> condition, Duration timeout, String what)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonObject last = null;
+        while (System.nanoTime() < deadline) {
+            last = status();
+            if (condition.test(last)) {
+                return last;
+            }
+            process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last status: " + last + "\nlog:\n" + log());
+    }
+
+    /** Sends a signal by name (HUP, TERM, INT) with kill(1). */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits for the process to exit; returns its status, or -1 on timeout. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        Files.deleteIfExists(log);
+    }
+}
