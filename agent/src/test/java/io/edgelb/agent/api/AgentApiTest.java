@@ -1,0 +1,163 @@
+package io.edgelb.agent.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import io.edgelb.agent.daemon.Agent;
+import io.edgelb.agent.daemon.ConfigSource;
+import io.edgelb.agent.daemon.ConfigSources;
+import io.edgelb.agent.net.Transport;
+import io.edgelb.agent.testing.RelayHarness;
+import io.edgelb.agent.testing.TcpBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local API of a real agent: status shape, Prometheus format, who may change what. */
+class AgentApiTest {
+    private static final Pattern SAMPLE = Pattern.compile("[a-z_]+(\\{([a-z_]+=\"[^\"]*\",?)+})? -?\\d+");
+
+    @TempDir
+    Path dir;
+    private TcpBackend backend;
+    private Agent agent;
+    private String api;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        backend = TcpBackend.start("m");
+        port = freePort();
+        api = "127.0.0.1:" + freePort();
+        String uci = String.join("\n",
+                "config agent 'main'", "\toption api '" + api + "'", "\toption state_dir '" + dir + "'", "",
+                "config listener 'web_tcp'", "\toption address '127.0.0.1'", "\toption port '" + port + "'",
+                "\toption pool 'web'", "",
+                "config pool 'web'", "\toption healthmonitor 'web_check'", "",
+                "config healthmonitor 'web_check'", "\toption type 'TCP'", "\toption delay '0.2'",
+                "\toption timeout '0.1'", "",
+                "config member 'web_1'", "\toption pool 'web'", "\toption address '127.0.0.1'",
+                "\toption protocol_port '" + backend.port() + "'", "");
+        ConfigSource source = ConfigSources.text("test", uci);
+        agent = Agent.start(source, source.load(), Transport.nio());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        agent.shutdown("test");
+        assertTrue(agent.awaitStopped(15, TimeUnit.SECONDS));
+        backend.close();
+    }
+
+    private record Reply(int status, String body) {
+    }
+
+    private Reply call(String method, String path, String authorization) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + api + path).toURL().openConnection();
+        c.setRequestMethod(method);
+        if (authorization != null) {
+            c.setRequestProperty("Authorization", authorization);
+        }
+        if (method.equals("POST")) {
+            c.setDoOutput(true);
+            c.getOutputStream().close();
+        }
+        int status = c.getResponseCode();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        return new Reply(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private String token() throws IOException {
+        return Files.readString(dir.resolve("api.token")).trim();
+    }
+
+    @Test
+    void statusDescribesListenersPoolsAndMembers() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            assertEquals("m", RelayHarness.greeting(client));
+        }
+        JsonObject status = Json.parse(call("GET", "/api/status", null).body()).asObject();
+        assertEquals("nio", status.getString("transport", ""));
+        assertEquals(1, status.getLong("generation", 0));
+        assertEquals(true, status.get("last_reload").asObject().getBoolean("ok", false));
+        JsonObject listener = status.get("listeners").asArray().get(0).asObject();
+        assertEquals("web_tcp", listener.getString("id", ""));
+        assertEquals("listening", listener.getString("state", ""));
+        assertEquals(1, listener.getLong("total_connections", 0));
+        JsonObject member = status.get("pools").asArray().get(0).asObject().get("members").asArray().get(0).asObject();
+        assertEquals("web_1", member.getString("id", ""));
+        assertEquals(1, member.getLong("total_connections", 0));
+        assertTrue(Set.of("ONLINE", "ERROR").contains(member.getString("operating_status", "")));
+        assertTrue(member.get("last_check").isObject());
+    }
+
+    @Test
+    void metricsAreValidPrometheusText() throws Exception {
+        Reply metrics = call("GET", "/metrics", null);
+        assertEquals(200, metrics.status());
+        Set<String> typed = new HashSet<>();
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                assertTrue(typed.add(line.split(" ")[2]), "TYPE once per family: " + line);
+            } else if (!line.startsWith("# HELP ")) {
+                assertTrue(SAMPLE.matcher(line).matches(), "not a sample line: " + line);
+                String family = line.replaceAll("[{ ].*", "");
+                assertTrue(typed.contains(family), "sample before its TYPE: " + line);
+            }
+        }
+        assertTrue(metrics.body().contains("edgelb_member_up{pool=\"web\",member=\"web_1\"} "));
+        assertTrue(metrics.body().contains("edgelb_listener_connections_total{listener=\"web_tcp\"} 0"));
+    }
+
+    @Test
+    void changesNeedTheTokenAndAcceptBearerOrBasic() throws Exception {
+        assertEquals(401, call("POST", "/api/reload", null).status());
+        assertEquals(401, call("POST", "/api/reload", "Bearer wrong").status());
+        assertEquals(405, call("GET", "/api/reload", "Bearer " + token()).status());
+        assertEquals(404, call("GET", "/api/nothing", null).status());
+        assertEquals(200, call("POST", "/api/reload", "Bearer " + token()).status());
+        String basic = java.util.Base64.getEncoder().encodeToString(("root:" + token()).getBytes(StandardCharsets.UTF_8));
+        Reply drained = call("POST", "/api/members/web_1/drain", "Basic " + basic);
+        assertEquals(200, drained.status());
+        assertEquals("{\"member\":\"web_1\",\"drained\":true}", drained.body().trim());
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(5_000);
+            assertNull(RelayHarness.greeting(client), "the only member is drained: the client is closed");
+        }
+    }
+
+    @Test
+    void theStatusTableShowsWhatOperatorsNeed() throws Exception {
+        String table = io.edgelb.agent.cli.StatusTableAccess.render(
+                Json.parse(call("GET", "/api/status", null).body()).asObject());
+        assertTrue(table.startsWith("edgelb "), table);
+        assertTrue(Pattern.compile("\nweb_tcp +127\\.0\\.0\\.1:" + port + " +relay +web +listening +0 +0 +0 +0B +0B\n")
+                .matcher(table).find(), table);
+        assertTrue(table.contains("POOL web  ONLINE  ROUND_ROBIN, TCP, monitor web_check"), table);
+        assertTrue(Pattern.compile("\n  web_1 +127\\.0\\.0\\.1:" + backend.port() + " +1 +(ONLINE|ERROR) ")
+                .matcher(table).find(), table);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+}
