@@ -37,7 +37,11 @@ final class LeastConnectionsBalancer implements Balancer {
         long bestActive = 0;
         long bestWeight = 1;
         int ties = 0;
-        for (MemberRuntime member : members) {
+        // The tied members of this pass, as bits of their index (pools of up to 64 members): the
+        // tie is broken among what this pass saw, not among counts that moved since.
+        long tiedMask = 0;
+        for (int i = 0; i < members.length; i++) {
+            MemberRuntime member = members[i];
             int weight = Eligibility.weight(member, backupTier, exclude);
             if (weight == 0) {
                 continue;
@@ -49,20 +53,33 @@ final class LeastConnectionsBalancer implements Balancer {
                 bestActive = active;
                 bestWeight = weight;
                 ties = 1;
+                tiedMask = bit(i);
             } else if (difference == 0) {
                 ties++;
+                tiedMask |= bit(i);
             }
         }
         if (ties <= 1) {
             return best;
         }
-        return nthTie(Math.floorMod(ticket.getAndIncrement(), ties), bestActive, bestWeight, backupTier, exclude,
-                best);
+        int n = Math.floorMod(ticket.getAndIncrement(), ties);
+        if (members.length <= Long.SIZE) {
+            for (int skip = 0; skip < n; skip++) {
+                tiedMask &= tiedMask - 1; // drop the lowest tied member
+            }
+            return members[Long.numberOfTrailingZeros(tiedMask)];
+        }
+        return nthTie(n, bestActive, bestWeight, backupTier, exclude, best);
+    }
+
+    private static long bit(int index) {
+        return index < Long.SIZE ? 1L << index : 0;
     }
 
     /**
-     * The n-th candidate (0-based) with the best ratio. Counts may have moved since the first
-     * pass; then fewer ties remain and the first pass's winner is still a good answer.
+     * For pools of more than 64 members: the n-th candidate (0-based) with the best ratio, found
+     * in a second pass. Counts may have moved since the first pass; then fewer ties remain and
+     * the first pass's winner is still a good answer.
      */
     private MemberRuntime nthTie(int n, long bestActive, long bestWeight, boolean backupTier,
             Collection<MemberRuntime> exclude, MemberRuntime fallback) {
