@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Maps the sections of {@code /etc/config/edgelb} to the model's records (the schema is in
- * uci-bridge/SCHEMA.md), giving every object an id and recording where each one came from.
+ * the Configuration section of README.md), giving every object an id and recording where each one came from.
  *
  * <p>Ids are section names. Anonymous sections, which LuCI creates, get ids derived from what they
  * describe ({@code <pool>_<address>_<port>} for a member), never libuci's cfg id: that one changes when

@@ -435,9 +435,9 @@ class EdgelbConfigLoaderTest {
     }
 
     @Test
-    void theExampleInSchemaMdIsClean() throws Exception {
-        String schema = Files.readString(Path.of("SCHEMA.md"));
-        int start = schema.indexOf("```\n", schema.indexOf("## Example")) + 4;
+    void theExampleInTheReadmeIsClean() throws Exception {
+        String schema = Files.readString(Path.of("../README.md"));
+        int start = schema.indexOf("```\n", schema.indexOf("### Example")) + 4;
         Config c = clean(schema.substring(start, schema.indexOf("```", start)));
         assertEquals(List.of("web_http"), List.copyOf(c.listeners().keySet()));
         assertEquals("web_check", c.pools().get("web").healthMonitorId());
