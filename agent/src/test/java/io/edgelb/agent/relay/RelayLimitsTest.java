@@ -50,6 +50,37 @@ class RelayLimitsTest {
 
     @ParameterizedTest
     @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void theDefaultDualStackListenerServesIpv4AndIpv6AndMatchesEither(Transport transport) throws Exception {
+        try (TcpBackend member = TcpBackend.start("m", InetAddress.getByName("::1"));
+             RelayHarness harness = new RelayHarness(transport)) {
+            Listener any = new Listener("web", Listener.DEFAULT_ADDRESS, 0, ListenerMode.RELAY, "web",
+                    Listener.UNLIMITED, Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS,
+                    Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS,
+                    List.of("127.0.0.2/32", "::1/128"), true);
+            harness.apply(TestConfig.create().listener(any).pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
+                    .member(io.edgelb.model.Member.of("m", "web", "::1", member.port())).build());
+            int port = harness.port("web");
+            try (Socket v4 = connect("127.0.0.2", "127.0.0.1", port);
+                 Socket v6 = connect("::1", "::1", port);
+                 Socket outsider = connect("127.0.0.3", "127.0.0.1", port)) {
+                assertEquals("m", greeting(v4), "IPv4 client, IPv6 member");
+                assertEquals("m", greeting(v6), "IPv6 client");
+                assertNull(greeting(outsider), "an IPv4 client outside the CIDRs");
+            }
+            assertEquals(1, harness.listener("web").rejectedCount(ListenerRuntime.Rejection.CIDR));
+        }
+    }
+
+    private static Socket connect(String from, String to, int port) throws Exception {
+        Socket socket = new Socket();
+        socket.setSoTimeout(5_000);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(from), 0));
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getByName(to), port), 5_000);
+        return socket;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
     void connectionLimitRefusesTheOneTooManyAndFreesSlots(Transport transport) throws Exception {
         try (TcpBackend member = TcpBackend.start("m");
              RelayHarness harness = new RelayHarness(transport)) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.testing.Await;
 import io.edgelb.agent.testing.RelayHarness;
+import io.edgelb.agent.testing.SynSwallower;
 import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.agent.testing.TestConfig;
 import io.edgelb.model.HealthMonitor;
@@ -71,6 +72,31 @@ class RelayResilienceTest {
         assertTrue(harness.member("dead").retries() >= 1);
         assertEquals(10, harness.listener("web").totalConnections());
         assertEquals(0, harness.member("dead").activeConnections(), "a failed attempt leaves no count behind");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aMemberThatDoesNotAnswerIsGivenUpAfterTheConnectTimeout(Transport transport) throws Exception {
+        SynSwallower silent = closing(SynSwallower.start());
+        TcpBackend good = closing(TcpBackend.start("good"));
+        io.edgelb.model.Listener listener = new io.edgelb.model.Listener("web", "127.0.0.1", 0,
+                io.edgelb.model.ListenerMode.RELAY, "web", io.edgelb.model.Listener.UNLIMITED, 50_000, 300, 50_000,
+                List.of(), true);
+        RelayHarness harness = closing(new RelayHarness(transport)).apply(TestConfig.create()
+                .listener(listener)
+                .pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
+                .member(Member.of("silent", "web", "127.0.0.1", silent.port()))
+                .member("good", "web", good)
+                .build());
+        long start = System.nanoTime();
+        try (Socket client = harness.connect("web")) { // round robin tries "silent" first
+            assertEquals("good", greeting(client));
+        }
+        long waitedMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(waitedMs >= 250 && waitedMs < 3_000, "gave up on the silent member after " + waitedMs + " ms");
+        assertEquals(1, harness.member("silent").connectFailures());
+        assertEquals("connect failed: timed out after 300 ms",
+                harness.member("silent").health().lastObservation().detail());
     }
 
     @ParameterizedTest
