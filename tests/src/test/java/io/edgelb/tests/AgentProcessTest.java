@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
+import io.edgelb.agent.testing.Closer;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.TcpBackend;
 import java.net.ServerSocket;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentProcessTest {
     @TempDir
     Path dir;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
     private TcpBackend a;
     private TcpBackend b;
     private int port;
@@ -42,14 +43,11 @@ class AgentProcessTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
-        toClose.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     /** A UCI file with one listener and the given member sections appended. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.relay.RelayServer;
+import io.edgelb.agent.testing.Closer;
 import io.edgelb.agent.testing.Await;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.TcpBackend;
@@ -25,26 +26,21 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reloads change what runs without cutting what flows. */
 class ReloadTest {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
-        toClose.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     private static void echo(Socket client, String text) throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgelb.agent.net.Transport;
+import io.edgelb.agent.testing.Closer;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.agent.testing.TestConfig;
@@ -23,24 +24,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** How connections spread over members, seen end to end through real sockets. */
 class RelayBalancingTest {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @org.junit.jupiter.api.AfterEach
     void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 
     private TcpBackend backend(String name) throws Exception {
         TcpBackend backend = TcpBackend.start(name);
-        toClose.add(backend);
+        closer.add(backend);
         return backend;
     }
 
     private RelayHarness harness(Transport transport) {
         RelayHarness harness = new RelayHarness(transport);
-        toClose.add(harness);
+        closer.add(harness);
         return harness;
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgelb.agent.net.Transport;
+import io.edgelb.agent.testing.Closer;
 import io.edgelb.agent.testing.Await;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.SynSwallower;
@@ -24,7 +25,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,18 +32,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Failed connects, dying members, resets: what a client must (not) see. */
 class RelayResilienceTest {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
-        toClose.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     /** A loopback port with nothing listening: connects to it are refused. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgelb.agent.net.Transport;
+import io.edgelb.agent.testing.Closer;
 import io.edgelb.agent.testing.Await;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.TcpBackend;
@@ -20,7 +21,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -31,19 +31,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bytes through the relay: integrity, half-close, backpressure and the inactivity timeout. */
 class RelayStreamTest {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 
     private RelayHarness relayTo(Transport transport, TcpBackend backend, Listener listener) throws Exception {
-        toClose.add(backend);
+        closer.add(backend);
         RelayHarness harness = new RelayHarness(transport);
-        toClose.add(harness);
+        closer.add(harness);
         return harness.apply(TestConfig.create()
                 .listener(listener)
                 .pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
