@@ -25,12 +25,17 @@ import org.tinylog.Logger;
 
 /**
  * Routes the local API: reads for anyone who can reach it (loopback by default), writes only from
- * loopback and with the token, as {@code Authorization: Bearer TOKEN} or as the password of HTTP
- * basic auth (what OpenWrt's uclient-fetch can send).
+ * loopback and with the token — as {@code Authorization: Bearer TOKEN}, as the password of HTTP
+ * basic auth, or as the whole request body. The body form is for OpenWrt's uclient-fetch, which
+ * sends basic auth only after a 401 and never retries a POST, and on older releases cannot add
+ * headers: {@code uclient-fetch --post-file=/var/run/edgelb/api.token} keeps the token off the
+ * command line.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern MEMBER_ACTION = Pattern.compile("/api/members/([A-Za-z0-9_:.\\-]+)/(drain|enable)");
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** A token file holds 64 hex digits and a newline; a body much longer is not a token. */
+    private static final int MAX_TOKEN_BODY = 256;
 
     private final AgentControl agent;
     private final ApiToken token;
@@ -94,9 +99,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (remote == null || !remote.getAddress().isLoopbackAddress()) {
             return error(HttpResponseStatus.FORBIDDEN, "changes are accepted from loopback only");
         }
-        if (!token.matches(presentedToken(request.headers().get(HttpHeaderNames.AUTHORIZATION)))) {
+        String presented = presentedToken(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (presented == null && request.content().readableBytes() <= MAX_TOKEN_BODY) {
+            presented = request.content().toString(StandardCharsets.US_ASCII).trim();
+        }
+        if (!token.matches(presented)) {
             FullHttpResponse response = error(HttpResponseStatus.UNAUTHORIZED,
-                    "a valid token is required (Authorization: Bearer TOKEN; see api_token_file)");
+                    "a valid token is required (Authorization: Bearer TOKEN, or the token as the body;"
+                            + " see api_token_file)");
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"edgelb\"");
             return response;
         }

@@ -70,6 +70,10 @@ class AgentApiTest {
     }
 
     private Reply call(String method, String path, String authorization) throws IOException {
+        return call(method, path, authorization, "");
+    }
+
+    private Reply call(String method, String path, String authorization, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://" + api + path).toURL().openConnection();
         c.setRequestMethod(method);
         if (authorization != null) {
@@ -77,7 +81,9 @@ class AgentApiTest {
         }
         if (method.equals("POST")) {
             c.setDoOutput(true);
-            c.getOutputStream().close();
+            try (var out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.US_ASCII));
+            }
         }
         int status = c.getResponseCode();
         InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
@@ -141,6 +147,9 @@ class AgentApiTest {
             client.setSoTimeout(5_000);
             assertNull(RelayHarness.greeting(client), "the only member is drained: the client is closed");
         }
+        // uclient-fetch --post-file=<token file>: the token file's content as the body.
+        assertEquals(200, call("POST", "/api/members/web_1/enable", null, token() + "\n").status());
+        assertEquals(401, call("POST", "/api/members/web_1/enable", null, "wrong\n").status());
     }
 
     @Test
