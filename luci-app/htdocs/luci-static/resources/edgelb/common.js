@@ -88,7 +88,8 @@ return baseclass.extend({
 		const add = section.handleAdd;
 
 		section.handleAdd = function(ev, name) {
-			const problem = self.sectionNameProblem(name || '', maxLength);
+			/* Older LuCI adds GridSection rows anonymously, without a name to check. */
+			const problem = name == null ? null : self.sectionNameProblem(name, maxLength);
 
 			if (problem) {
 				ui.addNotification(null, E('p', problem), 'danger');
