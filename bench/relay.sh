@@ -493,6 +493,7 @@ measure_wrk() {
     run_bounded "$log" "$secs" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${secs}s" --timeout 5s \
         -s "$WRK_LUA" "$@" "http://127.0.0.1:$port/file.bin"
     c1=$(cpu_ticks "${pids[@]}")
+    if [[ -n $RELAY_PID ]] && ! alive "${pids[@]}"; then put "$row" "$name.failed" "relay exited"; return 1; fi
     line=$(grep '^RESULT ' "$log" | tail -1)
     [[ -n $line ]] || { put "$row" "$name.failed" "wrk: $(tail -1 "$log")"; return 1; }
     [[ $name == warmup ]] && return 0
@@ -516,6 +517,7 @@ measure_iperf() {
     c0=$(cpu_ticks "${pids[@]}")
     run_bounded "$json" "$IPERF_SECONDS" iperf3 -c 127.0.0.1 -p "$port" -t "$IPERF_SECONDS" -P "$n" -J --connect-timeout 3000
     c1=$(cpu_ticks "${pids[@]}")
+    if [[ -n $RELAY_PID ]] && ! alive "${pids[@]}"; then put "$row" "iperf$n.failed" "relay exited"; return 1; fi
     bits=$(jq -r '.end.sum_received.bits_per_second // empty' "$json" 2>/dev/null)
     bytes=$(jq -r '.end.sum_received.bytes // empty' "$json" 2>/dev/null)
     if [[ -z $bits || -z $bytes || $bytes == 0 ]]; then
@@ -587,11 +589,13 @@ run_row() {
         start_sampler "$RUN/$TAG-rssanon-peak" "${pids[@]}"
     fi
 
-    (( WARMUP_SECONDS > 0 )) && measure_wrk "$row" warmup "$port" "$WARMUP_SECONDS"
-    measure_iperf "$row" 1 "$iport"
-    measure_iperf "$row" 4 "$iport"
-    measure_wrk "$row" keepalive "$port" "$WRK_SECONDS"
-    measure_wrk "$row" close "$port" "$WRK_SECONDS" -H "Connection: close"
+    # Each load runs only while the relay lives; a dead relay fails the rest of the row.
+    up() { [[ -z $RELAY_PID ]] || alive "$RELAY_PID"; }
+    (( WARMUP_SECONDS > 0 )) && up && measure_wrk "$row" warmup "$port" "$WARMUP_SECONDS"
+    up && measure_iperf "$row" 1 "$iport"
+    up && measure_iperf "$row" 4 "$iport"
+    up && measure_wrk "$row" keepalive "$port" "$WRK_SECONDS"
+    up && measure_wrk "$row" close "$port" "$WRK_SECONDS" -H "Connection: close"
     others_snapshot "$WORK/others.1"
     put "$row" others_cores "$(others_cores "$WORK/others.0" "$WORK/others.1" "$(calc '%.3f' '(b - a) / 1e6' "a=$wall0" "b=$(now_us)")")"
 
