@@ -75,7 +75,7 @@ calc() {
 }
 # Sleep without a child process (a read that times out on a private FIFO).
 SLEEP_FD=
-nap() { read -r -t "$1" -u "$SLEEP_FD" _ || true; }
+nap() { if [[ -n $SLEEP_FD ]]; then read -r -t "$1" -u "$SLEEP_FD" _; else sleep "$1"; fi; true; }
 
 # ---------------------------------------------------------------------------------------------
 # Processes: every one we start is recorded and ended on exit, however we exit.
@@ -198,9 +198,9 @@ wait_listening() {
 # ---------------------------------------------------------------------------------------------
 check_tools() {
     local missing=() t
-    declare -A pkg=([wrk]=wrk [iperf3]=iperf3 [jq]=jq [taskset]=util-linux [ss]=iproute2 [timeout]=coreutils)
+    # nginx is always needed: it is the origin.
+    declare -A pkg=([nginx]=nginx [wrk]=wrk [iperf3]=iperf3 [jq]=jq [taskset]=util-linux [ss]=iproute2 [timeout]=coreutils)
     [[ " $ROWS " == *" haproxy "* ]] && pkg[haproxy]=haproxy
-    [[ " $ROWS " == *" direct "* || " $ROWS " == *" nginx-stream "* || " $ROWS " == *edgelb* || " $ROWS " == *" haproxy "* ]] && pkg[nginx]=nginx
     for t in "${!pkg[@]}"; do command -v "$t" >/dev/null || missing+=("${pkg[$t]}"); done
     if [[ " $ROWS " == *" nginx-stream "* ]] && ! nginx_has_stream; then missing+=(libnginx-mod-stream); fi
     ((${#missing[@]} == 0)) && return 0
