@@ -12,6 +12,7 @@
 set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROW=${ROW:-edgelb-epoll}
+NO_RELOC=(-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0)
 ROUTER=$(grep -v '^#' "$BENCH_DIR/edgelb-jvm.flags" | tr -s ' \n' ' ' | sed 's/ $//')
 
 # without FLAG...: the router flags minus the given ones.
@@ -25,22 +26,29 @@ without() {
     echo "${kept[*]}"
 }
 
-# name | JVM flags | environment | EDGELB_CDS
+# The brief's starting point, before any measurement.
+BRIEF="-XX:+UseSerialGC -Xms16m -Xmx32m -Xss256k -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=48m \
+-XX:-UsePerfData -XX:+AlwaysPreTouch"
+
+# name | JVM flags | environment | EDGELB_CDS (1: with an AppCDS archive of the agent)
 variant() {
     case $1 in
-        router)        echo "$ROUTER|MALLOC_ARENA_MAX=2|0" ;;
-        stock)         echo "|MALLOC_ARENA_MAX=2|0" ;;   # JVM defaults: G1, heap 1/4 of RAM, C2
-        c2)            echo "$(without -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1)|MALLOC_ARENA_MAX=2|0" ;;
-        no-pretouch)   echo "$(without -XX:+AlwaysPreTouch)|MALLOC_ARENA_MAX=2|0" ;;
-        xms8)          echo "$(without -Xms16m) -Xms8m|MALLOC_ARENA_MAX=2|0" ;;
-        unpooled)      echo "$ROUTER -Dio.netty.allocator.type=unpooled|MALLOC_ARENA_MAX=2|0" ;;
-        pooled)        echo "$ROUTER -Dio.netty.allocator.type=pooled|MALLOC_ARENA_MAX=2|0" ;;
-        glibc-arenas)  echo "$ROUTER||0" ;;
-        cds)           echo "$ROUTER|MALLOC_ARENA_MAX=2|1" ;;
+        router)        echo "$ROUTER|MALLOC_ARENA_MAX=2|1" ;;   # the default, as deployed
+        no-cds)        echo "$ROUTER|MALLOC_ARENA_MAX=2|0" ;;   # JDK's own CDS archive only
+        reloc)         echo "$(without "${NO_RELOC[@]}")|MALLOC_ARENA_MAX=2|1" ;;   # Debian's relocation default
+        no-share)      echo "$(without "${NO_RELOC[@]}") -Xshare:off|MALLOC_ARENA_MAX=2|0" ;;
+        pretouch)      echo "$(without -Xms8m) -Xms16m -XX:+AlwaysPreTouch|MALLOC_ARENA_MAX=2|1" ;;
+        heap16)        echo "$(without -Xmx32m) -Xmx16m|MALLOC_ARENA_MAX=2|1" ;;
+        c2)            echo "$(without -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1)|MALLOC_ARENA_MAX=2|1" ;;
+        adaptive)      echo "$(without -Dio.netty.allocator.type=unpooled) -Dio.netty.allocator.type=adaptive|MALLOC_ARENA_MAX=2|1" ;;
+        pooled)        echo "$(without -Dio.netty.allocator.type=unpooled) -Dio.netty.allocator.type=pooled|MALLOC_ARENA_MAX=2|1" ;;
+        glibc-arenas)  echo "$ROUTER||1" ;;
+        brief)         echo "$BRIEF|MALLOC_ARENA_MAX=2|0" ;;
+        stock)         echo "||0" ;;   # no flags at all: G1, C2, heap 1/4 of RAM
         *) return 1 ;;
     esac
 }
-VARIANTS=${VARIANTS:-"router stock c2 no-pretouch xms8 unpooled pooled glibc-arenas cds"}
+VARIANTS=${VARIANTS:-"router no-cds reloc no-share pretouch heap16 c2 adaptive pooled glibc-arenas brief stock"}
 
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
 for v in $VARIANTS; do variant "$v" >/dev/null || { echo "jvm-flags.sh: unknown variant $v" >&2; exit 2; }; done
@@ -54,7 +62,7 @@ for v in $VARIANTS; do
     out=$(ROWS=$ROW UPDATE_README=0 EDGELB_JVM_FLAGS="$flags" EDGELB_ENV="$env" EDGELB_CDS="$cds" \
         "$BENCH_DIR/relay.sh") || { echo "[jvm-flags.sh] relay.sh failed for $v" >&2; exit 1; }
     [[ -z $header ]] && header=$(sed -n '1,2p' <<<"$out")
-    rows+=("$(grep -F "| $ROW" <<<"$out" | sed "s/^| ${ROW}[^|]*|/| $v |/")")
+    rows+=("$(grep -E "^\| ${ROW}( \(died\))? \|" <<<"$out" | sed "s/^| ${ROW}[^|]*|/| $v |/")")
     notes+=("- \`$v\`: \`${flags:-(JVM defaults)}\`${env:+, env \`$env\`}$([[ $cds == 1 ]] && echo ', AppCDS archive')")
 done
 

@@ -25,7 +25,7 @@ ROUNDS=${ROUNDS:-1}                     # run every row this often, interleaved;
 WRK_THREADS=${WRK_THREADS:-1}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
 FILE_BYTES=${FILE_BYTES:-1024}          # size of the static file the origin serves
-PORT_BASE=${PORT_BASE:-18080}           # relay http; +1 origin; +2 iperf3 server; +3 relay iperf; +9 agent api
+PORT_BASE=${PORT_BASE:-29180}           # relay http; +1 origin; +2 iperf3 server; +3 relay iperf; +9 agent api (below the ephemeral range)
 PIN=${PIN:-auto}                        # auto: pin when there are 2+ cores; 1 force; 0 never
 RELAY_CPU=${RELAY_CPU:-0}               # the relay under test runs alone on this core
 LOAD_CPU=${LOAD_CPU:-1}                 # wrk, iperf3 (both ends) and the origin share this one
@@ -42,7 +42,7 @@ JAVA=${JAVA:-java}
 EDGELB_JVM_FLAGS=${EDGELB_JVM_FLAGS-$(grep -v '^#' "$BENCH_DIR/edgelb-jvm.flags" | tr -s ' \n' ' ' | sed 's/ $//')}
 EDGELB_ENV=${EDGELB_ENV-"MALLOC_ARENA_MAX=2"}   # environment of the java process ("" for none)
 EDGELB_WORKERS=${EDGELB_WORKERS:-1}
-EDGELB_CDS=${EDGELB_CDS:-0}             # 1: dump an AppCDS archive once per jar, start with it
+EDGELB_CDS=${EDGELB_CDS:-1}             # 1: dump an AppCDS archive once per jar+JDK+flags, start with it; 0: JDK archive only
 
 usage() {
     sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -368,13 +368,13 @@ config member 'origin_1'
 config listener 'iperf'
 	option address '127.0.0.1'
 	option port '$PORT_RELAY_IPERF'
-	option pool 'iperf'
+	option pool 'iperf_server'
 
-config pool 'iperf'
+config pool 'iperf_server'
 	option lb_algorithm 'ROUND_ROBIN'
 
 config member 'iperf_1'
-	option pool 'iperf'
+	option pool 'iperf_server'
 	option address '127.0.0.1'
 	option protocol_port '$PORT_IPERF'
 EOF
@@ -399,11 +399,11 @@ prepare_edgelb() {
     [[ $EDGELB_CDS == 1 ]] && prepare_cds
 }
 
-# An AppCDS archive for this jar (keyed by its checksum), dumped from a short real run so that
-# the relay's classes are in it. Start-up falls back to no archive if the dump fails.
+# An AppCDS archive for this jar, JDK and flag set (a mismatch makes the JVM ignore it), dumped
+# from a short real run so that the relay's classes are in it. No archive if the dump fails.
 prepare_cds() {
     local sum archive
-    sum=$(sha1sum "$AGENT_JAR" | cut -c1-12)
+    sum=$({ sha1sum <"$AGENT_JAR"; "$JAVA" -version 2>&1; echo "$EDGELB_JVM_FLAGS"; } | sha1sum | cut -c1-12)
     archive="$BENCH_DIR/results/cds/edgelb-agent-$sum.jsa"
     if [[ ! -f $archive ]]; then
         mkdir -p "$(dirname "$archive")"
@@ -573,11 +573,14 @@ run_row() {
             (( rc == 2 )) && why="exited before listening"
             local logf
             for logf in "$RUN/$TAG.log" "$RUN/$TAG.out" ""; do [[ -s $logf ]] && break; done
-            [[ -n $logf ]] && why+=": $(grep -v '^\s*$' "$logf" | tail -1 | cut -c1-140)"
+            [[ -n $logf ]] && why+=": $(grep -v '^\s*$' "$logf" | tail -1 | sed "s|$RUN/||g" | cut -c1-140)"
             stop "$RELAY_PID"; RELAY_PID=
             put "$row" skipped "$why"; say "  skipped: $why"; return
         fi
         put "$row" listen_ms "$ms"
+        if [[ $row == edgelb-* ]] && grep -qiE '\[(warning|error)\]\[cds' "$RUN/$TAG.log"; then
+            say "  warning: the JVM did not use its CDS archive as asked: $(grep -m1 -iE '\[cds' "$RUN/$TAG.log")"
+        fi
         wait_listening "$PORT_RELAY_IPERF" "$RELAY_PID" "$START_TIMEOUT_MS" >/dev/null ||
             { stop "$RELAY_PID"; RELAY_PID=; put "$row" skipped "iperf listener not up"; return; }
         # nginx forks its worker after opening the sockets: wait for it before reading pids.
@@ -706,6 +709,9 @@ machine() {
         echo "- pinning: none"
     fi
     [[ $NICE != 0 ]] && echo "- niceness of every benchmark process: $NICE"
+    if [[ " $ROWS " == *" edgelb-"* && -f $AGENT_JAR ]]; then
+        echo "- edgelb: \`${AGENT_JAR#"$REPO_DIR"/}\` (sha1 $(sha1sum <"$AGENT_JAR" | cut -c1-12), $(date -r "$AGENT_JAR" '+%Y-%m-%d %H:%M'))"
+    fi
     echo "- edgelb JVM: \`$EDGELB_JVM_FLAGS${CDS_FLAGS[*]:+ ${CDS_FLAGS[*]}}\`, env \`$EDGELB_ENV\`, workers $EDGELB_WORKERS"
     echo "- load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
     local row p line=""
