@@ -159,23 +159,20 @@ status_kb() {
     done
     echo "$sum"
 }
-# others_snapshot FILE: "pid ticks" of every process outside this script's process group (the
-# other work on the machine: the noise). Processes that start and end within a row are missed.
-MY_PGID=
-others_snapshot() {
-    local f stat a
-    for f in /proc/[0-9]*/stat; do
-        { stat=$(<"$f"); } 2>/dev/null || continue
-        read -ra a <<<"${stat##*) }"
-        (( a[2] == MY_PGID )) && continue
-        echo "${f//[^0-9]/} $(( a[11] + a[12] ))"
-    done >"$1"
+# ticks_ours: CPU ticks this benchmark has used so far: this shell and every child it reaped
+# (the clients) from `times`, plus the live processes it started (origin, iperf3 server, relay,
+# sampler). Subtracted from the machine's total, it leaves the other work: the noise.
+ticks_ours() {
+    local t live=() p c
+    times >"$WORK/times"   # in this shell: a subshell would report its own (zero) times
+    t=$(tr 'ms\n' '   ' <"$WORK/times" | awk -v hz="$CLK_TCK" '{ printf "%d", ($1*60+$2 + $3*60+$4 + $5*60+$6 + $7*60+$8) * hz }')
+    for p in "${PIDS[@]}"; do live+=("$p"); done
+    for p in "${PIDS[@]}"; do while read -r c; do live+=("$c"); done < <(pgrep -P "$p"); done
+    echo $(( t + $(cpu_ticks "${live[@]}") ))
 }
-# others_cores BEFORE AFTER SECONDS: CPU the other processes used, in cores (1.0 = one core busy).
-others_cores() {
-    awk -v hz="$CLK_TCK" -v secs="$3" 'NR == FNR { t0[$1] = $2; next }
-        { d += $2 - ($1 in t0 ? t0[$1] : 0) } END { printf "%.2f", d / hz / secs }' "$1" "$2"
-}
+# ticks_machine: user + nice + system ticks of all CPUs (irq and softirq time belongs to no
+# process, so it is left out on both sides).
+ticks_machine() { awk '/^cpu / { print $2 + $3 + $4; exit }' /proc/stat; }
 alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done; }
 
 # wait_listening PORT PID TIMEOUT_MS [T0_US]: prints ms from T0 (default: now) until PORT accepts
@@ -564,7 +561,7 @@ run_row() {
         *) SKIP="unknown row (expected direct, edgelb-epoll, edgelb-nio, haproxy or nginx-stream)" ;;
     esac
     if [[ -n $SKIP ]]; then put "$row" skipped "$SKIP"; say "  skipped: $SKIP"; return; fi
-    local wall0; wall0=$(now_us); others_snapshot "$WORK/others.0"
+    local wall0 machine0 ours0; wall0=$(now_us); machine0=$(ticks_machine); ours0=$(ticks_ours)
 
     if [[ -n $RELAY_PID ]]; then
         ms=$(wait_listening "$PORT_RELAY" "$RELAY_PID" "$START_TIMEOUT_MS" "$SPAWN_US"); rc=$?
@@ -599,8 +596,8 @@ run_row() {
     up && measure_iperf "$row" 4 "$iport"
     up && measure_wrk "$row" keepalive "$port" "$WRK_SECONDS"
     up && measure_wrk "$row" close "$port" "$WRK_SECONDS" -H "Connection: close"
-    others_snapshot "$WORK/others.1"
-    put "$row" others_cores "$(others_cores "$WORK/others.0" "$WORK/others.1" "$(calc '%.3f' '(b - a) / 1e6' "a=$wall0" "b=$(now_us)")")"
+    put "$row" others_cores "$(calc '%.2f' '((m1 - m0) - (o1 - o0)) / hz / ((w1 - w0) / 1e6)' \
+        "m0=$machine0" "m1=$(ticks_machine)" "o0=$ours0" "o1=$(ticks_ours)" "hz=$CLK_TCK" "w0=$wall0" "w1=$(now_us)")"
 
     if [[ -n $RELAY_PID ]]; then
         if alive "$RELAY_PID"; then
@@ -650,49 +647,43 @@ table() {
     done
 }
 
-# verdict OK?: ✓ / ✗ / ? (no figure to compare)
-verdict() { case $1 in 1) echo "✓" ;; 0) echo "✗" ;; *) echo "?" ;; esac; }
-cmp() {  # cmp A OP B: 1, 0 or empty when a side is missing or not a number
-    [[ $1 =~ ^[0-9.]+$ && $3 =~ ^[0-9.]+$ ]] || return 0
-    calc '%d' "a $2 b" "a=$1" "b=$3"
+# ratio A B: A / B with two decimals, empty unless both are positive numbers.
+ratio() {
+    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || return 0
+    calc '%.2f' '(b > 0 ? a / b : -1)' "a=$1" "b=$2" | grep -v '^-'
 }
+# judge VALUE LIMIT SUFFIX: "✓ VALUE" when VALUE <= LIMIT, "✗ VALUE" when not, "?" without both.
+judge() {
+    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || { echo "?"; return; }
+    if [[ $(calc '%d' '(a <= b)' "a=$1" "b=$2") == 1 ]]; then echo "✓ $1$3"; else echo "✗ $1$3"; fi
+}
+# Targets for the edgelb rows; relative ones show edgelb / HAProxy of the same run.
 targets() {
     local rows=() row
     for row in $ROWS; do [[ $row == edgelb-* && -z $(get "$row" skipped) ]] && rows+=("$row"); done
     ((${#rows[@]} > 0)) || return 0
     echo
-    local header="| target |"
-    for row in "${rows[@]}"; do header+=" $row |"; done
-    echo "$header"
-    echo "|---|$(for _ in "${rows[@]}"; do printf ':-:|'; done)"
-    local h=haproxy line  # the reference row
-    target_line() {  # target_line LABEL CMD-FOR-ROW...
-        local label=$1; shift; line="| $label |"
-        for row in "${rows[@]}"; do line+=" $(verdict "$("$@" "$row")") |"; done
-        echo "$line"
-    }
-    t_cpu_ka() { cmp "$(get "$1" keepalive.cpu_per_10k)" "<=" "$(get "$h" keepalive.cpu_per_10k)"; }
-    t_cpu_close() { cmp "$(get "$1" close.cpu_per_10k)" "<=" "$(get "$h" close.cpu_per_10k)"; }
-    t_cpu_gbit() {
-        local a b; a=$(cmp "$(get "$1" iperf1.cpu_per_gbit)" "<=" "$(get "$h" iperf1.cpu_per_gbit)")
-        b=$(cmp "$(get "$1" iperf4.cpu_per_gbit)" "<=" "$(get "$h" iperf4.cpu_per_gbit)")
-        [[ -n $a && -n $b ]] && echo $(( a && b ))
-    }
-    t_p99() {
-        local hp; hp=$(get "$h" keepalive.p99_ms)
-        [[ -n $hp ]] && cmp "$(get "$1" keepalive.p99_ms)" "<=" "$(calc '%.3f' 'p * 1.2' "p=$hp")"
-    }
-    t_rss() { cmp "$(get "$1" vmhwm_mib)" "<=" 48; }
-    t_anon() { cmp "$(get "$1" rssanon_mib)" "<=" 24; }
-    t_listen() { cmp "$(get "$1" listen_ms)" "<=" 1000; }
-    target_line "CPU per request ≤ HAProxy (keep-alive)" t_cpu_ka
-    target_line "CPU per request ≤ HAProxy (close)" t_cpu_close
-    target_line "CPU per Gbit ≤ HAProxy (1 and 4 streams)" t_cpu_gbit
-    target_line "keep-alive p99 ≤ 1.2 × HAProxy" t_p99
-    target_line "peak RSS ≤ 48 MiB" t_rss
-    target_line "peak private RSS ≤ 24 MiB" t_anon
-    target_line "listening within 1 s" t_listen
+    local header="| target |" rule="|---|"
+    for row in "${rows[@]}"; do header+=" $row |"; rule+=":-:|"; done
+    echo "$header"; echo "$rule"
+    target_line "CPU per request, keep-alive ≤ 1 × HAProxy" vs_haproxy keepalive.cpu_per_10k 1
+    target_line "CPU per request, close ≤ 1 × HAProxy" vs_haproxy close.cpu_per_10k 1
+    target_line "CPU per Gbit, 1 stream ≤ 1 × HAProxy" vs_haproxy iperf1.cpu_per_gbit 1
+    target_line "CPU per Gbit, 4 streams ≤ 1 × HAProxy" vs_haproxy iperf4.cpu_per_gbit 1
+    target_line "keep-alive p99 ≤ 1.2 × HAProxy" vs_haproxy keepalive.p99_ms 1.2
+    target_line "peak RSS ≤ 48 MiB" at_most vmhwm_mib 48 " MiB"
+    target_line "peak private RSS ≤ 24 MiB" at_most rssanon_mib 24 " MiB"
+    target_line "listening within 1000 ms" at_most listen_ms 1000 " ms"
 }
+# target_line LABEL CHECK ARGS...: one table line, CHECK ROW ARGS... printing each cell.
+target_line() {
+    local label=$1 check=$2 out row; shift 2
+    out="| $label |"
+    for row in "${rows[@]}"; do out+=" $("$check" "$row" "$@") |"; done
+    echo "$out"
+}
+vs_haproxy() { judge "$(ratio "$(get "$1" "$2")" "$(get haproxy "$2")")" "$3" "×"; }
+at_most() { judge "$(get "$1" "$2")" "$3" "$4"; }
 
 machine() {
     local cpu jdk
@@ -747,7 +738,6 @@ main() {
     exec {SLEEP_FD}<>"$WORK/nap.fifo"
     : >"$RUN/results.tsv"
     LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-    local pstat; pstat=$(<"/proc/$$/stat"); read -ra pstat <<<"${pstat##*) }"; MY_PGID=${pstat[2]}
     say "results in $RUN"
     write_wrk_lua
     start_origin
