@@ -1,0 +1,766 @@
+#!/usr/bin/env bash
+# relay.sh: measure edgelb's TCP relay against HAProxy, nginx stream and a direct connection,
+# on 127.0.0.1 only, with the same load for every row. See bench/README.md for the method.
+#
+# Usage: bench/relay.sh [-h]      (every setting is an environment variable, listed below)
+#
+# stdout gets the markdown table and nothing else; progress goes to stderr. Raw results
+# (configs, logs, wrk and iperf3 output, results.tsv, table.md) go to bench/results/<stamp>/.
+# A run of all rows (or UPDATE_README=1) rewrites the results block of bench/README.md.
+
+set -uo pipefail
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+# ---------------------------------------------------------------------------------------------
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+ALL_ROWS="direct edgelb-epoll edgelb-nio haproxy nginx-stream"
+
+ROWS=${ROWS:-$ALL_ROWS}
+WRK_SECONDS=${WRK_SECONDS:-10}          # each measured wrk run
+IPERF_SECONDS=${IPERF_SECONDS:-5}       # each measured iperf3 run
+WARMUP_SECONDS=${WARMUP_SECONDS:-3}     # unmeasured wrk run per row (JIT, pools, caches)
+ROUNDS=${ROUNDS:-1}                     # run every row this often, interleaved; the table shows medians
+WRK_THREADS=${WRK_THREADS:-1}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+FILE_BYTES=${FILE_BYTES:-1024}          # size of the static file the origin serves
+PORT_BASE=${PORT_BASE:-29180}           # relay http; +1 origin; +2 iperf3 server; +3 relay iperf; +9 agent api (below the ephemeral range)
+PIN=${PIN:-auto}                        # auto: pin when there are 2+ cores; 1 force; 0 never
+RELAY_CPU=${RELAY_CPU:-0}               # the relay under test runs alone on this core
+LOAD_CPU=${LOAD_CPU:-1}                 # wrk, iperf3 (both ends) and the origin share this one
+NICE=${NICE:-0}                         # e.g. -10 (root): favour every benchmark process over other work
+START_TIMEOUT_MS=${START_TIMEOUT_MS:-10000}
+UPDATE_README=${UPDATE_README:-auto}   # auto: only when every row ran; 1 always; 0 never
+INSTALL=${INSTALL:-0}                   # 1: apt-get install missing tools (needs root)
+HAPROXY_SPLICE=${HAPROXY_SPLICE:-0}     # 1: give HAProxy "option splice-auto"
+
+BUILD=${BUILD:-1}                       # 0: never run maven, skip edgelb rows if the jar is missing
+AGENT_JAR=${AGENT_JAR:-$REPO_DIR/agent/target/edgelb-agent.jar}
+JAVA=${JAVA:-java}
+# Sized for a router: bench/edgelb-jvm.flags says why each flag is there. Set (even to "") to override.
+EDGELB_JVM_FLAGS=${EDGELB_JVM_FLAGS-$(grep -v '^#' "$BENCH_DIR/edgelb-jvm.flags" | tr -s ' \n' ' ' | sed 's/ $//')}
+EDGELB_ENV=${EDGELB_ENV-"MALLOC_ARENA_MAX=2"}   # environment of the java process ("" for none)
+EDGELB_WORKERS=${EDGELB_WORKERS:-1}
+EDGELB_CDS=${EDGELB_CDS:-1}             # 1: dump an AppCDS archive once per jar+JDK+flags, start with it; 0: JDK archive only
+
+usage() {
+    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    echo
+    echo "Settings (environment, current value):"
+    sed -n '/^# Settings/,/^usage()/p' "${BASH_SOURCE[0]}" | grep -E '^[A-Z_]+=' | grep -vE '^(BENCH_DIR|REPO_DIR|ALL_ROWS)=' | sed 's/=.*//' |
+        while read -r v; do printf '  %-18s %s\n' "$v" "${!v}"; done
+}
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
+if [[ $# -gt 0 ]]; then echo "relay.sh: no arguments expected (settings are environment variables; -h lists them)" >&2; exit 2; fi
+
+PORT_RELAY=$PORT_BASE
+PORT_ORIGIN=$((PORT_BASE + 1))
+PORT_IPERF=$((PORT_BASE + 2))
+PORT_RELAY_IPERF=$((PORT_BASE + 3))
+PORT_API=$((PORT_BASE + 9))
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------
+say() { printf '[relay.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
+# calc FORMAT EXPR [name=value...]: floating point with awk, "C" locale.
+calc() {
+    local fmt=$1 expr=$2; shift 2
+    local args=() kv
+    for kv in "$@"; do args+=(-v "$kv"); done
+    LC_ALL=C awk "${args[@]}" "BEGIN { printf \"$fmt\", $expr }"
+}
+# Sleep without a child process (a read that times out on a private FIFO).
+SLEEP_FD=
+nap() { if [[ -n $SLEEP_FD ]]; then read -r -t "$1" -u "$SLEEP_FD" _; else sleep "$1"; fi; true; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes: every one we start is recorded and ended on exit, however we exit.
+# ---------------------------------------------------------------------------------------------
+PIDS=()
+LAST_PID=
+WORK=
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+    local deadline=$(( $(now_us) + 3000000 ))
+    for pid in "${PIDS[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && (( $(now_us) < deadline )); do nap 0.05; done
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT
+trap 'say "terminated"; exit 143' TERM
+
+# spawn LOG CMD...: start CMD in the background; its pid is LAST_PID (taskset/env/timeout exec or
+# forward signals, so the pid is the program's own or one that passes TERM on).
+SPAWN_US=
+spawn() {
+    local log=$1; shift
+    SPAWN_US=$(now_us)
+    "$@" >"$log" 2>&1 </dev/null &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+}
+forget() {
+    local keep=() p
+    for p in "${PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+}
+# stop PID: TERM, then KILL after 3 s; reaps it and forgets it.
+stop() {
+    local pid=$1 deadline=$(( $(now_us) + 3000000 ))
+    kill -TERM "$pid" 2>/dev/null
+    while kill -0 "$pid" 2>/dev/null && (( $(now_us) < deadline )); do nap 0.05; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    forget "$pid"
+}
+# run_bounded LOG SECONDS CMD...: run a client on the load core, killed after SECONDS + 30.
+run_bounded() {
+    local log=$1 secs=$2; shift 2
+    spawn "$log" "${PIN_LOAD[@]}" timeout -k 5 $((secs + 30)) "$@"
+    local pid=$LAST_PID rc
+    wait "$pid"; rc=$?
+    forget "$pid"
+    return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# /proc readings
+# ---------------------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+# cpu_ticks PID...: utime+stime summed (all threads, and waited-for children are not included).
+cpu_ticks() {
+    local sum=0 pid stat rest f
+    for pid in "$@"; do
+        { stat=$(<"/proc/$pid/stat"); } 2>/dev/null || continue
+        rest=${stat##*) }
+        read -ra f <<<"$rest"
+        sum=$(( sum + f[11] + f[12] ))
+    done
+    echo "$sum"
+}
+# status_kb FIELD PID...: a /proc/PID/status field (kB) summed over the pids.
+status_kb() {
+    local field=$1 sum=0 pid v; shift
+    for pid in "$@"; do
+        v=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null)
+        sum=$(( sum + ${v:-0} ))
+    done
+    echo "$sum"
+}
+# ticks_ours: CPU ticks this benchmark has used so far: this shell and every child it reaped
+# (the clients) from `times`, plus the live processes it started (origin, iperf3 server, relay,
+# sampler). Subtracted from the machine's total, it leaves the other work: the noise.
+ticks_ours() {
+    local t live=() p c
+    times >"$WORK/times"   # in this shell: a subshell would report its own (zero) times
+    t=$(tr 'ms\n' '   ' <"$WORK/times" | awk -v hz="$CLK_TCK" '{ printf "%d", ($1*60+$2 + $3*60+$4 + $5*60+$6 + $7*60+$8) * hz }')
+    for p in "${PIDS[@]}"; do live+=("$p"); done
+    for p in "${PIDS[@]}"; do while read -r c; do live+=("$c"); done < <(pgrep -P "$p"); done
+    echo $(( t + $(cpu_ticks "${live[@]}") ))
+}
+# ticks_machine: user + nice + system ticks of all CPUs (irq and softirq time belongs to no
+# process, so it is left out on both sides).
+ticks_machine() { awk '/^cpu / { print $2 + $3 + $4; exit }' /proc/stat; }
+alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done; }
+
+# wait_listening PORT PID TIMEOUT_MS [T0_US]: prints ms from T0 (default: now) until PORT accepts
+# a connection; returns 1 on time-out, 2 if PID died first.
+wait_listening() {
+    local port=$1 pid=$2 t0=${4:-$(now_us)} deadline
+    deadline=$(( $(now_us) + $3 * 1000 ))
+    while (( $(now_us) < deadline )); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            calc '%.0f' '(t - s) / 1000' "t=$(now_us)" "s=$t0"; return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 2
+        nap 0.005
+    done
+    return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Tools, ports, pinning
+# ---------------------------------------------------------------------------------------------
+check_tools() {
+    local missing=() t
+    # nginx is always needed: it is the origin.
+    declare -A pkg=([nginx]=nginx [wrk]=wrk [iperf3]=iperf3 [jq]=jq [taskset]=util-linux [ss]=iproute2 [timeout]=coreutils)
+    [[ " $ROWS " == *" haproxy "* ]] && pkg[haproxy]=haproxy
+    for t in "${!pkg[@]}"; do command -v "$t" >/dev/null || missing+=("${pkg[$t]}"); done
+    if [[ " $ROWS " == *" nginx-stream "* ]] && ! nginx_has_stream; then missing+=(libnginx-mod-stream); fi
+    ((${#missing[@]} == 0)) && return 0
+    if [[ $INSTALL == 1 ]]; then
+        say "installing: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2 || die "apt-get install failed"
+    else
+        die "missing tools; install them with: apt-get install ${missing[*]}  (or run with INSTALL=1)"
+    fi
+}
+nginx_modules_dir() { nginx -V 2>&1 | tr ' ' '\n' | sed -n 's/^--modules-path=//p'; }
+nginx_has_stream() {
+    local v; v=$(nginx -V 2>&1)
+    [[ $v == *"--with-stream "* || $v == *"--with-stream"$'\n'* ]] && return 0
+    [[ -f "$(nginx_modules_dir)/ngx_stream_module.so" ]]
+}
+nginx_stream_load() {
+    local v; v=$(nginx -V 2>&1)
+    [[ $v == *"--with-stream=dynamic"* ]] && echo "load_module $(nginx_modules_dir)/ngx_stream_module.so;"
+}
+check_ports() {
+    local p busy=()
+    for p in "$PORT_RELAY" "$PORT_ORIGIN" "$PORT_IPERF" "$PORT_RELAY_IPERF" "$PORT_API"; do
+        [[ -n $(ss -Htln "sport = :$p") ]] && busy+=("$p")
+    done
+    ((${#busy[@]} == 0)) || die "ports in use: ${busy[*]} (set PORT_BASE to move them all)"
+}
+NCPU=$(nproc)
+if [[ $PIN == auto ]]; then PIN=$([[ $NCPU -ge 2 ]] && echo 1 || echo 0); fi
+if [[ $PIN == 1 ]]; then
+    PIN_RELAY=(taskset -c "$RELAY_CPU"); PIN_LOAD=(taskset -c "$LOAD_CPU")
+else
+    PIN_RELAY=(); PIN_LOAD=()
+fi
+if [[ $NICE != 0 ]]; then PIN_RELAY=(nice -n "$NICE" "${PIN_RELAY[@]}"); PIN_LOAD=(nice -n "$NICE" "${PIN_LOAD[@]}"); fi
+
+# ---------------------------------------------------------------------------------------------
+# Shared fixtures: the origin (nginx, static file) and the iperf3 server, both on the load core
+# ---------------------------------------------------------------------------------------------
+nginx_common() {  # nginx_common NAME ERROR_LOG: the main-context lines every nginx of ours shares
+    cat <<EOF
+worker_processes 1;
+daemon off;
+master_process on;
+pid $WORK/$1.pid;
+error_log $2 warn;
+worker_rlimit_nofile 16384;
+events { worker_connections 8192; }
+EOF
+}
+start_origin() {
+    mkdir -p "$WORK/www" "$WORK/origin-tmp"
+    head -c "$FILE_BYTES" /dev/urandom >"$WORK/www/file.bin"
+    chmod -R a+rX "$WORK"
+    { nginx_common origin "$RUN/origin-error.log"; cat <<EOF
+http {
+    access_log off;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_timeout 60s;
+    keepalive_requests 100000000;
+    default_type application/octet-stream;
+    client_body_temp_path $WORK/origin-tmp/body;
+    proxy_temp_path $WORK/origin-tmp/proxy;
+    fastcgi_temp_path $WORK/origin-tmp/fastcgi;
+    uwsgi_temp_path $WORK/origin-tmp/uwsgi;
+    scgi_temp_path $WORK/origin-tmp/scgi;
+    server {
+        listen 127.0.0.1:$PORT_ORIGIN backlog=4096;
+        root $WORK/www;
+    }
+}
+EOF
+    } >"$RUN/origin-nginx.conf"
+    spawn "$RUN/origin.out" "${PIN_LOAD[@]}" nginx -e "$RUN/origin-error.log" -p "$WORK" -c "$RUN/origin-nginx.conf"
+    ORIGIN_PID=$LAST_PID
+    wait_listening "$PORT_ORIGIN" "$ORIGIN_PID" 5000 >/dev/null || die "origin nginx did not start: $(tail -3 "$RUN/origin.out" "$RUN/origin-error.log")"
+    spawn "$RUN/iperf3-server.log" "${PIN_LOAD[@]}" iperf3 -s -B 127.0.0.1 -p "$PORT_IPERF"
+    IPERF_PID=$LAST_PID
+    wait_listening "$PORT_IPERF" "$IPERF_PID" 5000 >/dev/null || die "iperf3 server did not start: $(tail -3 "$RUN/iperf3-server.log")"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Relays. start_<kind> sets RELAY_PID (the process we started) or SKIP (a reason).
+# relay_pids lists the processes whose CPU and memory count (nginx: master + workers).
+# ---------------------------------------------------------------------------------------------
+RELAY_PID=
+TAG=
+SKIP=
+relay_pids() {
+    [[ -n $RELAY_PID ]] || return 0
+    echo "$RELAY_PID"
+    pgrep -P "$RELAY_PID" || true
+}
+
+start_haproxy() {
+    local splice=""; [[ $HAPROXY_SPLICE == 1 ]] && splice="    option splice-auto"
+    cat >"$RUN/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+    log stderr format short local0 warning
+
+defaults
+    mode tcp
+    log global
+$splice
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+
+listen bench
+    bind 127.0.0.1:$PORT_RELAY
+    server origin 127.0.0.1:$PORT_ORIGIN
+
+listen iperf
+    bind 127.0.0.1:$PORT_RELAY_IPERF
+    server iperf 127.0.0.1:$PORT_IPERF
+EOF
+    haproxy -c -q -f "$RUN/haproxy.cfg" >"$RUN/haproxy-check.log" 2>&1 ||
+        { SKIP="haproxy config rejected: $(head -1 "$RUN/haproxy-check.log")"; return; }
+    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" haproxy -db -f "$RUN/haproxy.cfg"
+    RELAY_PID=$LAST_PID
+}
+
+start_nginx_stream() {
+    { nginx_stream_load; nginx_common nginx-stream "$RUN/$TAG.log"; cat <<EOF
+stream {
+    server {
+        listen 127.0.0.1:$PORT_RELAY backlog=4096;
+        proxy_pass 127.0.0.1:$PORT_ORIGIN;
+    }
+    server {
+        listen 127.0.0.1:$PORT_RELAY_IPERF;
+        proxy_pass 127.0.0.1:$PORT_IPERF;
+    }
+}
+EOF
+    } >"$RUN/nginx-stream.conf"
+    spawn "$RUN/$TAG.out" "${PIN_RELAY[@]}" nginx -e "$RUN/$TAG.log" -p "$WORK" -c "$RUN/nginx-stream.conf"
+    RELAY_PID=$LAST_PID
+}
+
+edgelb_config() {  # edgelb_config FILE
+    mkdir -p "$WORK/edgelb-state"
+    cat >"$1" <<EOF
+config agent 'main'
+	option api '127.0.0.1:$PORT_API'
+	option state_dir '$WORK/edgelb-state'
+	option workers '$EDGELB_WORKERS'
+
+config listener 'bench'
+	option address '127.0.0.1'
+	option port '$PORT_RELAY'
+	option pool 'origin'
+
+config pool 'origin'
+	option lb_algorithm 'ROUND_ROBIN'
+
+config member 'origin_1'
+	option pool 'origin'
+	option address '127.0.0.1'
+	option protocol_port '$PORT_ORIGIN'
+
+config listener 'iperf'
+	option address '127.0.0.1'
+	option port '$PORT_RELAY_IPERF'
+	option pool 'iperf_server'
+
+config pool 'iperf_server'
+	option lb_algorithm 'ROUND_ROBIN'
+
+config member 'iperf_1'
+	option pool 'iperf_server'
+	option address '127.0.0.1'
+	option protocol_port '$PORT_IPERF'
+EOF
+}
+
+# Decided once per run: why edgelb rows cannot run, if they cannot.
+EDGELB_UNAVAILABLE=
+CDS_FLAGS=()
+prepare_edgelb() {
+    command -v "$JAVA" >/dev/null || { EDGELB_UNAVAILABLE="java not found ($JAVA)"; return; }
+    if [[ ! -f $AGENT_JAR ]]; then
+        if [[ $BUILD == 0 ]]; then
+            EDGELB_UNAVAILABLE="${AGENT_JAR#"$REPO_DIR"/} missing and BUILD=0"; return
+        fi
+        say "building the agent (mvn -q -DskipTests package; log: $RUN/build.log)"
+        if ! (cd "$REPO_DIR" && mvn -q -DskipTests package) >"$RUN/build.log" 2>&1; then
+            EDGELB_UNAVAILABLE="build failed: $(grep -m1 -E 'ERROR|BUILD FAILURE' "$RUN/build.log" | cut -c1-120)"
+            return
+        fi
+        [[ -f $AGENT_JAR ]] || { EDGELB_UNAVAILABLE="build produced no ${AGENT_JAR#"$REPO_DIR"/}"; return; }
+    fi
+    [[ $EDGELB_CDS == 1 ]] && prepare_cds
+}
+
+# An AppCDS archive for this jar, JDK and flag set (a mismatch makes the JVM ignore it), dumped
+# from a short real run so that the relay's classes are in it. No archive if the dump fails.
+prepare_cds() {
+    local sum archive
+    sum=$({ sha1sum <"$AGENT_JAR"; "$JAVA" -version 2>&1; echo "$EDGELB_JVM_FLAGS"; } | sha1sum | cut -c1-12)
+    archive="$BENCH_DIR/results/cds/edgelb-agent-$sum.jsa"
+    if [[ ! -f $archive ]]; then
+        mkdir -p "$(dirname "$archive")"
+        say "dumping AppCDS archive $archive"
+        edgelb_config "$RUN/edgelb-cds.uci"
+        local flags env_words; read -ra flags <<<"$EDGELB_JVM_FLAGS"; read -ra env_words <<<"$EDGELB_ENV"
+        spawn "$RUN/edgelb-cds.log" "${PIN_RELAY[@]}" env "${env_words[@]}" "$JAVA" "${flags[@]}" \
+            "-XX:ArchiveClassesAtExit=$archive" -jar "$AGENT_JAR" run --config "$RUN/edgelb-cds.uci"
+        local pid=$LAST_PID
+        if wait_listening "$PORT_RELAY" "$pid" "$START_TIMEOUT_MS" >/dev/null; then
+            run_bounded "$RUN/edgelb-cds-wrk.log" 1 wrk -t1 -c4 -d1s "http://127.0.0.1:$PORT_RELAY/file.bin" >/dev/null
+        fi
+        stop "$pid"
+    fi
+    if [[ -f $archive ]]; then CDS_FLAGS=("-XX:SharedArchiveFile=$archive"); else say "no CDS archive; starting without"; fi
+}
+
+start_edgelb() {  # start_edgelb nio|epoll
+    [[ -n $EDGELB_UNAVAILABLE ]] && { SKIP=$EDGELB_UNAVAILABLE; return; }
+    edgelb_config "$RUN/edgelb-$1.uci"
+    local flags env_words; read -ra flags <<<"$EDGELB_JVM_FLAGS"; read -ra env_words <<<"$EDGELB_ENV"
+    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" env "${env_words[@]}" "$JAVA" "${flags[@]}" "${CDS_FLAGS[@]}" \
+        "-Dedgelb.transport=$1" -jar "$AGENT_JAR" run --config "$RUN/edgelb-$1.uci"
+    RELAY_PID=$LAST_PID
+}
+
+# ---------------------------------------------------------------------------------------------
+# Loads
+# ---------------------------------------------------------------------------------------------
+# Each figure of each round goes to results.tsv and to R["row.key#round"]; after the last round,
+# summarise() sets R["row.key"] to the median over rounds (numbers) or the last value (text).
+declare -A R=()
+declare -A SEEN=()   # "row.key" -> 1, in no particular order
+ROUND=1
+put() {
+    R["$1.$2#$ROUND"]=$3; SEEN["$1.$2"]=1
+    printf '%s\t%s\t%s\t%s\n' "$ROUND" "$1" "$2" "$3" >>"$RUN/results.tsv"
+}
+get() { echo "${R["$1.$2"]:-}"; }
+summarise() {
+    local rk r v nums last
+    for rk in "${!SEEN[@]}"; do
+        nums=(); last=
+        for ((r = 1; r <= ROUNDS; r++)); do
+            v=${R["$rk#$r"]:-}
+            [[ -z $v ]] && continue
+            last=$v
+            [[ $v =~ ^[0-9]+(\.[0-9]+)?$ ]] && nums+=("$v")
+        done
+        if ((${#nums[@]} > 0)); then
+            R[$rk]=$(printf '%s\n' "${nums[@]}" | sort -g | awk '{ v[NR] = $1 } END {
+                s = v[int((NR + 1) / 2)]; if (NR % 2 == 0) s = (s + v[NR / 2 + 1]) / 2
+                d = 0; if (match(v[1], /\.[0-9]+$/)) d = RLENGTH - 1
+                printf "%.*f", d, s }')
+        else
+            R[$rk]=$last
+        fi
+    done
+    # A row skipped in some rounds but measured in others keeps its figures.
+    local row
+    for row in $ROWS; do
+        [[ -n ${R["$row.skipped"]:-} && -n ${R["$row.keepalive.rps"]:-}${R["$row.iperf1.gbps"]:-} ]] &&
+            R["$row.skipped"]=
+    done
+}
+
+WRK_LUA=
+write_wrk_lua() {
+    WRK_LUA=$WORK/report.lua
+    cat >"$WRK_LUA" <<'EOF'
+-- One machine-readable line at the end of a wrk run.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors=%d non2xx=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+EOF
+}
+
+# measure_wrk ROW NAME PORT SECONDS [wrk args...]: req/s, p99 and relay CPU per 10k requests.
+measure_wrk() {
+    local row=$1 name=$2 port=$3 secs=$4; shift 4
+    local log="$RUN/$TAG-wrk-$name.log" pids c0 c1 line
+    read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
+    c0=$(cpu_ticks "${pids[@]}")
+    run_bounded "$log" "$secs" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${secs}s" --timeout 5s \
+        -s "$WRK_LUA" "$@" "http://127.0.0.1:$port/file.bin"
+    c1=$(cpu_ticks "${pids[@]}")
+    if [[ -n $RELAY_PID ]] && ! alive "${pids[@]}"; then put "$row" "$name.failed" "relay exited"; return 1; fi
+    line=$(grep '^RESULT ' "$log" | tail -1)
+    [[ -n $line ]] || { put "$row" "$name.failed" "wrk: $(tail -1 "$log")"; return 1; }
+    [[ $name == warmup ]] && return 0
+    local requests duration_us p99_us errors non2xx kv
+    for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
+    put "$row" "$name.requests" "$requests"
+    put "$row" "$name.rps" "$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")"
+    put "$row" "$name.p99_ms" "$(calc '%.3f' 'p / 1000' "p=$p99_us")"
+    put "$row" "$name.errors" "$((errors + non2xx))"
+    if [[ -n $RELAY_PID ]] && (( requests > 0 )); then
+        put "$row" "$name.cpu_s" "$(calc '%.2f' '(b - a) / hz' "a=$c0" "b=$c1" "hz=$CLK_TCK")"
+        put "$row" "$name.cpu_per_10k" "$(calc '%.3f' '(b - a) / hz / n * 10000' "a=$c0" "b=$c1" "hz=$CLK_TCK" "n=$requests")"
+    fi
+}
+
+# measure_iperf ROW STREAMS PORT: Gbit/s and relay CPU seconds per Gbit transferred.
+measure_iperf() {
+    local row=$1 n=$2 port=$3
+    local json="$RUN/$TAG-iperf-P$n.json" pids c0 c1 bits bytes
+    read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
+    c0=$(cpu_ticks "${pids[@]}")
+    run_bounded "$json" "$IPERF_SECONDS" iperf3 -c 127.0.0.1 -p "$port" -t "$IPERF_SECONDS" -P "$n" -J --connect-timeout 3000
+    c1=$(cpu_ticks "${pids[@]}")
+    if [[ -n $RELAY_PID ]] && ! alive "${pids[@]}"; then put "$row" "iperf$n.failed" "relay exited"; return 1; fi
+    bits=$(jq -r '.end.sum_received.bits_per_second // empty' "$json" 2>/dev/null)
+    bytes=$(jq -r '.end.sum_received.bytes // empty' "$json" 2>/dev/null)
+    if [[ -z $bits || -z $bytes || $bytes == 0 ]]; then
+        put "$row" "iperf$n.failed" "iperf3: $(jq -r '.error // empty' "$json" 2>/dev/null | head -1)"
+        return 1
+    fi
+    put "$row" "iperf$n.gbps" "$(calc '%.2f' 'b / 1e9' "b=$bits")"
+    if [[ -n $RELAY_PID ]]; then
+        put "$row" "iperf$n.cpu_per_gbit" "$(calc '%.3f' '(c - a) / hz / (B * 8 / 1e9)' "a=$c0" "c=$c1" "hz=$CLK_TCK" "B=$bytes")"
+    fi
+}
+
+# Samples the private anonymous RSS of the relay every 200 ms and keeps the peak in a file.
+SAMPLER_PID=
+start_sampler() {
+    local out=$1; shift
+    local pids=("$@")
+    (
+        exec {fd}<>"$WORK/nap.fifo"
+        peak=0
+        while :; do
+            v=$(status_kb RssAnon "${pids[@]}")
+            (( v > peak )) && { peak=$v; echo "$peak" >"$out"; }
+            read -r -t 0.2 -u "$fd" _
+        done
+    ) &
+    SAMPLER_PID=$!
+    PIDS+=("$SAMPLER_PID")
+}
+
+# ---------------------------------------------------------------------------------------------
+# One row
+# ---------------------------------------------------------------------------------------------
+run_row() {
+    local row=$1 port=$PORT_RELAY iport=$PORT_RELAY_IPERF ms rc
+    RELAY_PID=; SKIP=; TAG=$row
+    if (( ROUNDS > 1 )); then TAG="$row.r$ROUND"; say "row $row, round $ROUND of $ROUNDS"; else say "row $row"; fi
+    case $row in
+        direct) port=$PORT_ORIGIN; iport=$PORT_IPERF ;;
+        haproxy) start_haproxy ;;
+        nginx-stream) nginx_has_stream && start_nginx_stream || SKIP="nginx has no stream module (apt-get install libnginx-mod-stream)" ;;
+        edgelb-epoll) start_edgelb epoll ;;
+        edgelb-nio) start_edgelb nio ;;
+        *) SKIP="unknown row (expected direct, edgelb-epoll, edgelb-nio, haproxy or nginx-stream)" ;;
+    esac
+    if [[ -n $SKIP ]]; then put "$row" skipped "$SKIP"; say "  skipped: $SKIP"; return; fi
+    local wall0 machine0 ours0; wall0=$(now_us); machine0=$(ticks_machine); ours0=$(ticks_ours)
+
+    if [[ -n $RELAY_PID ]]; then
+        ms=$(wait_listening "$PORT_RELAY" "$RELAY_PID" "$START_TIMEOUT_MS" "$SPAWN_US"); rc=$?
+        if (( rc != 0 )); then
+            local why="not listening within ${START_TIMEOUT_MS} ms"
+            (( rc == 2 )) && why="exited before listening"
+            local logf
+            for logf in "$RUN/$TAG.log" "$RUN/$TAG.out" ""; do [[ -s $logf ]] && break; done
+            [[ -n $logf ]] && why+=": $(grep -v '^\s*$' "$logf" | tail -1 | sed "s|$RUN/||g" | cut -c1-140)"
+            stop "$RELAY_PID"; RELAY_PID=
+            put "$row" skipped "$why"; say "  skipped: $why"; return
+        fi
+        put "$row" listen_ms "$ms"
+        if [[ $row == edgelb-* ]] && grep -qiE '\[(warning|error)\]\[cds' "$RUN/$TAG.log"; then
+            say "  warning: the JVM did not use its CDS archive as asked: $(grep -m1 -iE '\[cds' "$RUN/$TAG.log")"
+        fi
+        wait_listening "$PORT_RELAY_IPERF" "$RELAY_PID" "$START_TIMEOUT_MS" >/dev/null ||
+            { stop "$RELAY_PID"; RELAY_PID=; put "$row" skipped "iperf listener not up"; return; }
+        # nginx forks its worker after opening the sockets: wait for it before reading pids.
+        if [[ $row == nginx-stream ]]; then
+            for _ in {1..100}; do [[ -n $(pgrep -P "$RELAY_PID") ]] && break; nap 0.02; done
+        fi
+        local pids; read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
+        put "$row" pids "${pids[*]}"
+        start_sampler "$RUN/$TAG-rssanon-peak" "${pids[@]}"
+    fi
+
+    # Each load runs only while the relay lives; a dead relay fails the rest of the row.
+    up() { [[ -z $RELAY_PID ]] || alive "$RELAY_PID"; }
+    (( WARMUP_SECONDS > 0 )) && up && measure_wrk "$row" warmup "$port" "$WARMUP_SECONDS"
+    up && measure_iperf "$row" 1 "$iport"
+    up && measure_iperf "$row" 4 "$iport"
+    up && measure_wrk "$row" keepalive "$port" "$WRK_SECONDS"
+    up && measure_wrk "$row" close "$port" "$WRK_SECONDS" -H "Connection: close"
+    put "$row" others_cores "$(calc '%.2f' '((m1 - m0) - (o1 - o0)) / hz / ((w1 - w0) / 1e6)' \
+        "m0=$machine0" "m1=$(ticks_machine)" "o0=$ours0" "o1=$(ticks_ours)" "hz=$CLK_TCK" "w0=$wall0" "w1=$(now_us)")"
+
+    if [[ -n $RELAY_PID ]]; then
+        if alive "$RELAY_PID"; then
+            put "$row" vmhwm_mib "$(calc '%.1f' 'k / 1024' "k=$(status_kb VmHWM "${pids[@]}")")"
+            stop "$SAMPLER_PID"
+            [[ -s $RUN/$TAG-rssanon-peak ]] &&
+                put "$row" rssanon_mib "$(calc '%.1f' 'k / 1024' "k=$(<"$RUN/$TAG-rssanon-peak")")"
+        else
+            stop "$SAMPLER_PID"
+            put "$row" died "relay process exited during the run (see $TAG.log)"
+        fi
+        stop "$RELAY_PID"; RELAY_PID=
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+cell() {  # cell ROW KEY: the value, or "fail" when the measurement behind it failed
+    local v; v=$(get "$1" "$2")
+    if [[ -n $v ]]; then echo "$v"; return; fi
+    local m=${2%%.*}
+    [[ -n $(get "$1" "$m.failed") ]] && { echo fail; return; }
+    echo "—"
+}
+rps_cell() {  # req/s with the error count when there were errors
+    local v e; v=$(cell "$1" "$2.rps"); e=$(get "$1" "$2.errors")
+    [[ -n $e && $e != 0 ]] && v+=" (${e} err)"
+    echo "$v"
+}
+table() {
+    echo "| row | iperf3 1 stream Gbit/s | iperf3 4 streams Gbit/s | CPU s/Gbit (1 / 4) | keep-alive req/s | keep-alive p99 ms | keep-alive CPU s/10k req | close req/s | close p99 ms | close CPU s/10k req | peak RSS MiB | peak private RSS MiB | listening after ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    local row s
+    for row in $ROWS; do
+        s=$(get "$row" skipped)
+        if [[ -n $s ]]; then
+            echo "| $row | skipped: $s | | | | | | | | | | | |"; continue
+        fi
+        local note=""; [[ -n $(get "$row" died) ]] && note=" (died)"
+        printf '| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+            "$row$note" "$(cell "$row" iperf1.gbps)" "$(cell "$row" iperf4.gbps)" \
+            "$(cell "$row" iperf1.cpu_per_gbit)" "$(cell "$row" iperf4.cpu_per_gbit)" \
+            "$(rps_cell "$row" keepalive)" "$(cell "$row" keepalive.p99_ms)" "$(cell "$row" keepalive.cpu_per_10k)" \
+            "$(rps_cell "$row" close)" "$(cell "$row" close.p99_ms)" "$(cell "$row" close.cpu_per_10k)" \
+            "$(cell "$row" vmhwm_mib)" "$(cell "$row" rssanon_mib)" "$(cell "$row" listen_ms)"
+    done
+}
+
+# ratio A B: A / B with two decimals, empty unless both are positive numbers.
+ratio() {
+    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || return 0
+    calc '%.2f' '(b > 0 ? a / b : -1)' "a=$1" "b=$2" | grep -v '^-'
+}
+# judge VALUE LIMIT SUFFIX: "✓ VALUE" when VALUE <= LIMIT, "✗ VALUE" when not, "?" without both.
+judge() {
+    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || { echo "?"; return; }
+    if [[ $(calc '%d' '(a <= b)' "a=$1" "b=$2") == 1 ]]; then echo "✓ $1$3"; else echo "✗ $1$3"; fi
+}
+# Targets for the edgelb rows; relative ones show edgelb / HAProxy of the same run.
+targets() {
+    local rows=() row
+    for row in $ROWS; do [[ $row == edgelb-* && -z $(get "$row" skipped) ]] && rows+=("$row"); done
+    ((${#rows[@]} > 0)) || return 0
+    echo
+    local header="| target |" rule="|---|"
+    for row in "${rows[@]}"; do header+=" $row |"; rule+=":-:|"; done
+    echo "$header"; echo "$rule"
+    target_line "CPU per request, keep-alive ≤ 1 × HAProxy" vs_haproxy keepalive.cpu_per_10k 1
+    target_line "CPU per request, close ≤ 1 × HAProxy" vs_haproxy close.cpu_per_10k 1
+    target_line "CPU per Gbit, 1 stream ≤ 1 × HAProxy" vs_haproxy iperf1.cpu_per_gbit 1
+    target_line "CPU per Gbit, 4 streams ≤ 1 × HAProxy" vs_haproxy iperf4.cpu_per_gbit 1
+    target_line "keep-alive p99 ≤ 1.2 × HAProxy" vs_haproxy keepalive.p99_ms 1.2
+    target_line "peak RSS ≤ 48 MiB" at_most vmhwm_mib 48 " MiB"
+    target_line "peak private RSS ≤ 24 MiB" at_most rssanon_mib 24 " MiB"
+    target_line "listening within 1000 ms" at_most listen_ms 1000 " ms"
+}
+# target_line LABEL CHECK ARGS...: one table line, CHECK ROW ARGS... printing each cell.
+target_line() {
+    local label=$1 check=$2 out row; shift 2
+    out="| $label |"
+    for row in "${rows[@]}"; do out+=" $("$check" "$row" "$@") |"; done
+    echo "$out"
+}
+vs_haproxy() { judge "$(ratio "$(get "$1" "$2")" "$(get haproxy "$2")")" "$3" "×"; }
+at_most() { judge "$(get "$1" "$2")" "$3" "$4"; }
+
+machine() {
+    local cpu jdk
+    cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+    jdk=$("$JAVA" -version 2>&1 | sed -n '2p' || true)
+    echo "- machine: $cpu, $NCPU cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+    echo "- JDK: ${jdk:-none}"
+    echo "- tools: $(haproxy -v 2>/dev/null | head -1 | awk '{print "HAProxy " $3}'), $(nginx -v 2>&1 | sed 's|.*/|nginx |'), $(wrk -v 2>&1 | head -1 | awk '{print $1 " " $2}'), $(iperf3 -v 2>/dev/null | head -1 | awk '{print $1 " " $2}')"
+    echo "- rounds: $ROUNDS (figures are medians over rounds when more than 1)"
+    echo "- load: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS, ${WRK_SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, ${FILE_BYTES}-byte file; iperf3 ${IPERF_SECONDS} s per run"
+    if [[ $PIN == 1 ]]; then
+        echo "- pinning: relay on CPU $RELAY_CPU; wrk, iperf3 client and server, origin nginx on CPU $LOAD_CPU"
+    else
+        echo "- pinning: none"
+    fi
+    [[ $NICE != 0 ]] && echo "- niceness of every benchmark process: $NICE"
+    if [[ " $ROWS " == *" edgelb-"* && -f $AGENT_JAR ]]; then
+        echo "- edgelb: \`${AGENT_JAR#"$REPO_DIR"/}\` (sha1 $(sha1sum <"$AGENT_JAR" | cut -c1-12), $(date -r "$AGENT_JAR" '+%Y-%m-%d %H:%M'))"
+    fi
+    echo "- edgelb JVM: \`$EDGELB_JVM_FLAGS${CDS_FLAGS[*]:+ ${CDS_FLAGS[*]}}\`, env \`$EDGELB_ENV\`, workers $EDGELB_WORKERS"
+    echo "- load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
+    local row p line=""
+    for row in $ROWS; do p=$(get "$row" others_cores); [[ -n $p ]] && line+="${line:+, }$row $p"; done
+    [[ -n $line ]] && echo "- noise: cores used by other processes on the machine during each row: $line"
+}
+
+update_readme() {
+    local readme=$BENCH_DIR/README.md block=$1
+    local begin='<!-- relay.sh results: begin -->' end='<!-- relay.sh results: end -->'
+    if [[ ! -f $readme ]] || ! grep -qF "$begin" "$readme"; then
+        printf '\n## Latest results\n\n%s\n%s\n' "$begin" "$end" >>"$readme"
+    fi
+    local tmp; tmp=$(mktemp "$BENCH_DIR/.README.XXXXXX")
+    awk -v b="$begin" -v e="$end" -v f="$block" '
+        $0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
+        $0 == e { skip = 0 }
+        !skip { print }' "$readme" >"$tmp" && mv "$tmp" "$readme"
+    chmod 644 "$readme"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------------------------
+main() {
+    check_tools
+    check_ports
+    RUN=$BENCH_DIR/results/$(date +%Y%m%d-%H%M%S)
+    mkdir -p "$RUN" || die "cannot create $RUN"
+    ln -sfn "$(basename "$RUN")" "$BENCH_DIR/results/latest"
+    WORK=$(mktemp -d /tmp/edgelb-bench.XXXXXX)
+    mkfifo "$WORK/nap.fifo"
+    exec {SLEEP_FD}<>"$WORK/nap.fifo"
+    : >"$RUN/results.tsv"
+    LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+    say "results in $RUN"
+    write_wrk_lua
+    start_origin
+    [[ " $ROWS " == *" edgelb-"* ]] && prepare_edgelb
+
+    local row
+    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+        for row in $ROWS; do run_row "$row"; done
+    done
+    summarise
+
+    {
+        echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), raw results in \`bench/results/$(basename "$RUN")/\`:"
+        echo
+        machine
+        echo
+        table
+        targets
+    } >"$RUN/table.md"
+    table | tee "$RUN/table-only.md"
+    targets
+    if [[ $UPDATE_README == auto ]]; then UPDATE_README=$([[ $ROWS == "$ALL_ROWS" ]] && echo 1 || echo 0); fi
+    if [[ $UPDATE_README == 1 ]]; then update_readme "$RUN/table.md"; say "bench/README.md updated"; fi
+}
+
+main
