@@ -13,6 +13,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.channel.socket.SocketProtocolFamily;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.tinylog.Logger;
 
@@ -29,12 +34,12 @@ public final class Transport {
     private final IoHandlerFactory ioHandlerFactory;
     private final Class<? extends SocketChannel> socketChannel;
     private final Class<? extends ServerChannel> serverChannel;
-    private final Supplier<SocketChannel> newSocket;
+    private final Function<SocketProtocolFamily, SocketChannel> newSocket;
     private final Supplier<ServerChannel> newServer;
 
     private Transport(String name, IoHandlerFactory factory, Class<? extends SocketChannel> socketChannel,
-                      Class<? extends ServerChannel> serverChannel, Supplier<SocketChannel> newSocket,
-                      Supplier<ServerChannel> newServer) {
+                      Class<? extends ServerChannel> serverChannel,
+                      Function<SocketProtocolFamily, SocketChannel> newSocket, Supplier<ServerChannel> newServer) {
         this.name = name;
         this.ioHandlerFactory = factory;
         this.socketChannel = socketChannel;
@@ -45,7 +50,7 @@ public final class Transport {
 
     public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioSocketChannel.class, NioServerSocketChannel.class,
-                NioSocketChannel::new, NioServerSocketChannel::new);
+                family -> new NioSocketChannel(SelectorProvider.provider(), family), NioServerSocketChannel::new);
     }
 
     /** Native epoll; throws with netty's own reason when the library does not load here. */
@@ -96,9 +101,13 @@ public final class Transport {
         return serverChannel;
     }
 
-    /** A new unregistered client socket channel (the relay builds channels itself: no Bootstrap per connect). */
-    public SocketChannel newSocketChannel() {
-        return newSocket.get();
+    /**
+     * A new unregistered client socket channel for an address of the given family (the relay
+     * builds channels itself: no Bootstrap per connect). An IPv4 socket for an IPv4 member spares
+     * the IPV6_V6ONLY setsockopt a dual-stack socket costs on every connect.
+     */
+    public SocketChannel newSocketChannel(InetAddress target) {
+        return newSocket.apply(target instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
     }
 
     /** A new unregistered server socket channel. */

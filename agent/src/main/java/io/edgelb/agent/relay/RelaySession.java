@@ -11,7 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ final class RelaySession {
         // new connections as they are placed, or they would all land on the same member.
         target.connectionOpened(client);
         connectingMember = target;
-        SocketChannel channel = transport.newSocketChannel();
+        SocketChannel channel = transport.newSocketChannel(target.endpoint().getAddress());
         channel.config()
                 .setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, route.settings().timeoutMemberConnectMs()))
                 .setAllowHalfClosure(true)
@@ -207,9 +207,12 @@ final class RelaySession {
             closeOnFlush(memberChannel);
             return;
         }
+        // The peer's own EOF now ends the whole connection: let netty close it at once instead of
+        // shutting its input (a syscall, often ENOTCONN and an exception) and firing an event.
+        ((SocketChannelConfig) peer.config()).setAllowHalfClosure(false);
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (flushed.isSuccess() && peer.isActive()) {
-                ((DuplexChannel) peer).shutdownOutput();
+                HalfClose.shutdownOutput(peer);
             }
         });
     }
