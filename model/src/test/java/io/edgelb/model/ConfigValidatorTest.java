@@ -85,7 +85,7 @@ class ConfigValidatorTest {
     void dnatListenersRejectRelayOnlyFeatures() {
         Listener dnat = new Listener("fast", "198.51.100.1", 80, ListenerMode.DNAT, "p", 100,
                 Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true);
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true, false);
         Config bad = config(List.of(dnat),
                 List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN).withProtocol(PoolProtocol.PROXYV2)),
                 List.of(Member.of("m", "p", "192.0.2.1", 80)), List.of());
