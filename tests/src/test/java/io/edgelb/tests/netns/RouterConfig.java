@@ -16,6 +16,7 @@ final class RouterConfig {
 
     private final Path stateDir;
     private final List<String> sections = new ArrayList<>();
+    private final List<String> agentOptions = new ArrayList<>();
 
     RouterConfig(Path stateDir) {
         this.stateDir = stateDir;
@@ -35,6 +36,12 @@ final class RouterConfig {
                 "\tlist neighbor '192.0.2.13 02:00:00:00:00:13'"));
         lines.addAll(List.of(extraLines));
         sections.add(String.join("\n", lines));
+        return this;
+    }
+
+    /** An extra option of the agent section, e.g. {@code firewall 'iptables'}. */
+    RouterConfig agentOption(String nameAndValue) {
+        agentOptions.add("\toption " + nameAndValue);
         return this;
     }
 
@@ -68,6 +75,9 @@ final class RouterConfig {
     Path writeTo(Path file) throws Exception {
         String agent = "config agent 'main'\n\toption api '" + API + "'\n\toption state_dir '" + stateDir
                 + "'\n\toption workers '1'\n\toption drain_timeout '5'\n\toption shutdown_timeout '2'";
+        for (String option : agentOptions) {
+            agent += "\n" + option;
+        }
         List<String> all = new ArrayList<>();
         all.add(agent);
         all.addAll(sections);

@@ -203,7 +203,7 @@ public final class IptablesDnatBackend implements DnatBackend {
             }
             rules.append(memberRules(l, slots.get(l.id())));
             if (l.snat()) {
-                rules.append("-A ").append(POSTROUTING).append(" -p tcp -m conntrack --ctstate DNAT --ctorigdst ")
+                rules.append("-A ").append(POSTROUTING).append(" -p tcp -m conntrack --ctstate DNAT --ctproto tcp --ctorigdst ")
                         .append(vip).append(" --ctorigdstport ").append(l.port()).append(" -j MASQUERADE\n");
             }
         }
@@ -259,7 +259,7 @@ public final class IptablesDnatBackend implements DnatBackend {
             }
             for (int i = 0; i < sequence.size(); i++) {
                 int remaining = sequence.size() - i;
-                out.append("-A ").append(chain);
+                out.append("-A ").append(chain).append(" -p tcp");
                 if (remaining > 1) {
                     out.append(" -m statistic --mode nth --every ").append(remaining).append(" --packet 0");
                 }
@@ -269,7 +269,7 @@ public final class IptablesDnatBackend implements DnatBackend {
             int remaining = table.size();
             List<Map.Entry<DnatMember, Integer>> entries = new ArrayList<>(shares.entrySet());
             for (int i = 0; i < entries.size(); i++) {
-                out.append("-A ").append(chain);
+                out.append("-A ").append(chain).append(" -p tcp");
                 if (i < entries.size() - 1) {
                     out.append(String.format(" -m statistic --mode random --probability %.8f",
                             entries.get(i).getValue() / (double) remaining));
