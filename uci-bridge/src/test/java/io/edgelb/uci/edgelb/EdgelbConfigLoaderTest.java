@@ -451,4 +451,32 @@ class EdgelbConfigLoaderTest {
         assertEquals(List.of(file + ":1: warning: listener 'web': has no pool: connections to it will be refused",
                 file + ":2: listener 'web': port 'http' is not a number"), result.messages());
     }
+
+    @Test
+    void readsTheKernelPathOptions() {
+        Config c = clean("""
+                config agent 'main'
+                \toption firewall 'iptables'
+                \toption network 'iproute2'
+
+                config listener 'fast'
+                \toption address '198.51.100.1'
+                \toption port '80'
+                \toption mode 'dnat'
+                \toption snat '1'
+                \toption pool 'web'
+
+                config pool 'web'
+
+                config member 'web_1'
+                \toption pool 'web'
+                \toption address '192.0.2.10'
+                \toption protocol_port '80'
+                """);
+        assertEquals("iptables", c.agent().firewall());
+        assertEquals("iproute2", c.agent().network());
+        Listener fast = c.listeners().get("fast");
+        assertEquals(ListenerMode.DNAT, fast.mode());
+        assertEquals(true, fast.snat());
+    }
 }
