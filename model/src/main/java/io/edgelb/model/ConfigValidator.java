@@ -348,9 +348,18 @@ public final class ConfigValidator {
         if (v.remotes().isEmpty()) {
             error(k, v.id(), null, "has no remote VTEP (list remote)");
         }
+        Class<?> family = v.local() == null ? null
+                : IpLiteral.tryParse(v.local()) == null ? null : IpLiteral.tryParse(v.local()).getClass();
         for (String remote : v.remotes()) {
-            if (IpLiteral.tryParse(remote) == null) {
+            InetAddress address = IpLiteral.tryParse(remote);
+            if (address == null) {
                 error(k, v.id(), "remote", "remote '" + remote + "' is not an IP address");
+            } else if (family != null && address.getClass() != family) {
+                error(k, v.id(), "remote", "remote " + remote + " is not of the address family of "
+                        + (v.local() != null ? "local " + v.local() : "the first remote")
+                        + ": one VXLAN link runs over IPv4 or IPv6");
+            } else {
+                family = address.getClass();
             }
         }
         port(k, v.id(), "port", v.port());

@@ -102,7 +102,7 @@ class OpenWrtFilesTest {
         Files.writeString(network, NETWORK);
         Files.setPosixFilePermissions(network, PosixFilePermissions.fromString("rw-r--r--"));
         Recorder runner = new Recorder();
-        NetifdVxlanApplier applier = new NetifdVxlanApplier(runner, dir);
+        NetifdVxlanApplier applier = new NetifdVxlanApplier(runner, dir, dir.resolve("uci-save"));
 
         applier.apply(List.of(docsLink()));
 
@@ -168,7 +168,7 @@ class OpenWrtFilesTest {
     void aSectionEdgelbDidNotWriteIsNeverTakenOver() throws Exception {
         Path network = dir.resolve("network");
         Files.writeString(network, NETWORK + "\nconfig interface 'vx100'\n\toption proto 'static'\n");
-        NetifdVxlanApplier applier = new NetifdVxlanApplier(new Recorder(), dir);
+        NetifdVxlanApplier applier = new NetifdVxlanApplier(new Recorder(), dir, dir.resolve("uci-save"));
         SystemCommandException e = org.junit.jupiter.api.Assertions.assertThrows(SystemCommandException.class,
                 () -> applier.apply(List.of(docsLink())));
         assertTrue(e.getMessage().contains("edgelb did not write it"), e.getMessage());

@@ -50,12 +50,18 @@ public final class NetifdVxlanApplier implements VxlanApplier {
 
     private final CommandRunner runner;
     private final Path configDir;
+    private final Path saveDir;
     private final boolean useUciCommand;
 
-    /** {@code configDir} is {@code /etc/config} on a router; tests pass a directory of their own. */
-    public NetifdVxlanApplier(CommandRunner runner, Path configDir) {
+    /**
+     * {@code configDir} is {@code /etc/config} on a router; tests pass a directory of their own.
+     * {@code saveDir} is edgelb's own uci delta directory (in its state directory): a commit from the
+     * shared {@code /tmp/.uci} would also commit whatever the user left pending in LuCI.
+     */
+    public NetifdVxlanApplier(CommandRunner runner, Path configDir, Path saveDir) {
         this.runner = runner;
         this.configDir = configDir;
+        this.saveDir = saveDir;
         this.useUciCommand = runner.available("uci");
     }
 
@@ -228,7 +234,12 @@ public final class NetifdVxlanApplier implements VxlanApplier {
 
     private void commitWithUci(List<String> deletes, List<UciSection> adds, Path file, UciPackage wanted)
             throws SystemCommandException {
-        List<String> argv = List.of("uci", "-c", configDir.toString(), "batch");
+        try {
+            Files.createDirectories(saveDir);
+        } catch (IOException e) {
+            throw new SystemCommandException(List.of("mkdir", saveDir.toString()), e.toString());
+        }
+        List<String> argv = List.of("uci", "-c", configDir.toString(), "-t", saveDir.toString(), "batch");
         String output = runner.run(argv, batch(deletes, adds));
         // uci batch exits 0 even when a line fails: check the result instead.
         UciPackage after = read(file);

@@ -29,16 +29,18 @@ public final class SystemDetection {
     }
 
     public SystemApplier applier(AgentSettings settings) {
-        return SystemApplier.create(vxlan(settings.network()), dnat(settings.firewall(), Path.of(settings.stateDir())));
+        Path stateDir = Path.of(settings.stateDir());
+        return SystemApplier.create(vxlan(settings.network(), stateDir), dnat(settings.firewall(), stateDir));
     }
 
-    VxlanApplier vxlan(String choice) {
+    VxlanApplier vxlan(String choice, Path stateDir) {
         boolean netifd = switch (choice) {
             case "netifd" -> true;
             case "iproute2" -> false;
             default -> Files.exists(openwrtRelease);
         };
-        return netifd ? new NetifdVxlanApplier(runner, configDir) : new Iproute2VxlanApplier(runner);
+        return netifd ? new NetifdVxlanApplier(runner, configDir, stateDir.resolve("uci"))
+                : new Iproute2VxlanApplier(runner);
     }
 
     DnatBackend dnat(String choice, Path stateDir) {
