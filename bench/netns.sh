@@ -94,6 +94,11 @@ build_topology() {
 	ip -n "$R" addr add 198.51.100.1/24 dev eth1; ip -n "$R" link set eth1 up
 	ip -n "$H" addr add 198.51.100.2/24 dev eth0; ip -n "$H" link set eth0 up
 	in_ns "$R" sysctl -qw net.ipv4.ip_forward=1
+	# Closed connections leave conntrack entries for minutes (TIME_WAIT 120 s): the next row would
+	# start with a full table and pay for it. Short timeouts let the table empty between rows.
+	for state in time_wait fin_wait close_wait last_ack; do
+		in_ns "$R" sysctl -qw "net.netfilter.nf_conntrack_tcp_timeout_$state=2" 2>/dev/null || true
+	done
 	# compute: bridge on VNI 100, learning, flooding to the router's VTEP
 	ip -n "$H" link add br100 type bridge; ip -n "$H" link set br100 up
 	ip -n "$H" link add vxlan100 mtu 1450 type vxlan id 100 local 198.51.100.2 dstport 4789 dev eth0
@@ -262,6 +267,17 @@ stop_row() {
 	in_ns "$R" nft delete table inet edgelb 2>/dev/null || true
 }
 
+settle_conntrack() {  # until the router's conntrack table is (nearly) empty, at most 30 s
+	local n=0 i
+	if command -v conntrack >/dev/null; then in_ns "$R" conntrack -F >/dev/null 2>&1 || true; fi
+	for i in $(seq 300); do
+		n=$(in_ns "$R" cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo 0)
+		(( n < 64 )) && return 0
+		sleep 0.1
+	done
+	say "warning: $n conntrack entries still in the router's table"
+}
+
 # CPU: the relay's processes (utime + stime, all threads) and the whole machine (every mode
 # but idle and iowait), in clock ticks. The kernel rows have no relay process: the machine
 # figure is the one that compares every row (same load side everywhere).
@@ -348,6 +364,7 @@ main() {
 	start_origins
 	local row
 	for row in $ROWS; do
+		settle_conntrack
 		say "row $row"
 		start_row "$row"
 		measure "$row"

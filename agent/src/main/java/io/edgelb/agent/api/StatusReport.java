@@ -71,6 +71,9 @@ public final class StatusReport {
         JsonArray dnat = new JsonArray();
         for (DnatListener listener : system.dnat().listeners()) {
             SlotTable slots = system.dnat().slots(listener.id());
+            if (slots == null) {
+                continue; // a reload replaced the table between the two reads
+            }
             JsonObject members = Json.object();
             for (Map.Entry<String, Integer> share : slots.shares().entrySet()) {
                 members.add(share.getKey(), share.getValue());

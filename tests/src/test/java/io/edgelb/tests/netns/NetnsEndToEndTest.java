@@ -191,7 +191,7 @@ class NetnsEndToEndTest {
     @Test
     void reloadAddsAMemberWithoutDroppingConnectionsAndRemovesTheLink() throws Exception {
         start(SeedTopology.Style.OVERLAY, overlayConfig());
-        long size = 16L << 20; // at 4 MiB/s: about four seconds, across the reload
+        long size = 24L << 20; // at 4 MiB/s: about six seconds, across the reload
         Process relayHeld = slowDownload("http://203.0.113.1/bytes?n=" + size, dir.resolve("relay.bin"));
         Process dnatHeld = slowDownload("http://203.0.113.1:8080/bytes?n=" + size, dir.resolve("dnat.bin"));
 

@@ -11,12 +11,13 @@ import java.util.function.Predicate;
  * backend that wrote them. {@link #apply} replaces everything (configuration change), {@link #refresh}
  * moves slots between members (health or drain change) with element updates only.
  *
- * <p>Not thread-safe: the agent calls it from its control thread.
+ * <p>Changed only by the agent's control thread; the status API reads the published snapshots.
  */
 public final class DnatTable {
     private final DnatBackend backend;
-    private List<DnatListener> listeners = List.of();
-    private Map<String, SlotTable> slots = Map.of();
+    // Written by the control thread, read by the status API: immutable snapshots behind volatile fields.
+    private volatile List<DnatListener> listeners = List.of();
+    private volatile Map<String, SlotTable> slots = Map.of();
     /** True once something was loaded (or a leftover may exist), so that an empty config removes it. */
     private boolean programmed;
 

@@ -23,7 +23,8 @@ public final class SystemApplier {
     private final VxlanApplier vxlan;
     private final DnatTable dnat;
 
-    private List<VxlanLink> links = List.of();
+    // Read by the status API.
+    private volatile List<VxlanLink> links = List.of();
     private List<VxlanLink> previousLinks = List.of();
     private List<DnatListener> previousDnat = List.of();
     private boolean applied;
