@@ -145,6 +145,9 @@ class NetnsEndToEndTest {
         JsonObject members = dnatStatus(agent.status()).get("members").asObject();
         assertEquals(0, members.getInt("vm2", -1));
         assertEquals(64, members.getInt("vm1", -1));
+        String metrics = agent.metrics();
+        assertTrue(metrics.contains("edgelb_dnat_member_slots{listener=\"web_fast\",member=\"vm2\"} 0\n"), metrics);
+        assertTrue(metrics.contains("edgelb_system_apply_ok 1\n"), metrics);
     }
 
     @Test

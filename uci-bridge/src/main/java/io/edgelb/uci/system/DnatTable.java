@@ -1,10 +1,14 @@
 package io.edgelb.uci.system;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.tinylog.Logger;
 
 /**
  * The DNAT fast path as edgelb last programmed it: the listeners, each with its slot table, and the
@@ -58,6 +62,27 @@ public final class DnatTable {
         backend.replace(next, planned);
         listeners = List.copyOf(next);
         slots = planned;
+        warnWithoutForwarding(next);
+    }
+
+    /** DNAT to another host needs IP forwarding; OpenWrt has it on, a plain Linux host often not. */
+    private static void warnWithoutForwarding(List<DnatListener> listeners) {
+        boolean v4 = listeners.stream().anyMatch(DnatListener::isIpv4);
+        boolean v6 = listeners.stream().anyMatch(l -> !l.isIpv4());
+        if (v4 && "0".equals(read("/proc/sys/net/ipv4/ip_forward"))) {
+            Logger.warn("net.ipv4.ip_forward is 0: dnat listeners cannot forward to their members");
+        }
+        if (v6 && "0".equals(read("/proc/sys/net/ipv6/conf/all/forwarding"))) {
+            Logger.warn("net.ipv6.conf.all.forwarding is 0: IPv6 dnat listeners cannot forward to their members");
+        }
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file)).trim();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
