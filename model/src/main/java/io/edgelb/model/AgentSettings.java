@@ -1,6 +1,9 @@
 package io.edgelb.model;
 
-/** Settings of the agent process itself: its local API, state directory, threads and timeouts. */
+/**
+ * Settings of the agent process itself: its local API, state directory, threads and timeouts, and
+ * which system tools program the kernel (firewall backend for DNAT, network applier for VXLAN).
+ */
 public record AgentSettings(
         boolean enabled,
         String api,
@@ -9,7 +12,9 @@ public record AgentSettings(
         int workers,
         long drainTimeoutMs,
         long shutdownTimeoutMs,
-        String logLevel) {
+        String logLevel,
+        String firewall,
+        String network) {
 
     public static final String DEFAULT_API = "127.0.0.1:8089";
     /** Runtime state goes to tmpfs: no flash wear on a router. */
@@ -19,10 +24,14 @@ public record AgentSettings(
     public static final long DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
     public static final String DEFAULT_LOG_LEVEL = "info";
+    /** DNAT backend: detected ({@code auto}) or forced: {@code fw4}, {@code nftables}, {@code iptables}. */
+    public static final String DEFAULT_FIREWALL = "auto";
+    /** VXLAN applier: detected ({@code auto}) or forced: {@code netifd} (OpenWrt) or {@code iproute2}. */
+    public static final String DEFAULT_NETWORK = "auto";
 
     public static AgentSettings defaults() {
         return new AgentSettings(true, DEFAULT_API, null, DEFAULT_STATE_DIR, AUTO_WORKERS, DEFAULT_DRAIN_TIMEOUT_MS,
-                DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_LOG_LEVEL);
+                DEFAULT_SHUTDOWN_TIMEOUT_MS, DEFAULT_LOG_LEVEL, DEFAULT_FIREWALL, DEFAULT_NETWORK);
     }
 
     /** The token file: the configured one, else {@code api.token} in the state directory. */

@@ -17,6 +17,8 @@ public final class ConfigValidator {
     private static final Set<String> HTTP_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "TRACE", "OPTIONS", "PATCH", "CONNECT");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
+    private static final List<String> FIREWALLS = List.of("auto", "fw4", "nftables", "iptables");
+    private static final List<String> NETWORKS = List.of("auto", "netifd", "iproute2");
     private static final Pattern MAC = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}");
     private static final Pattern Z85_KEY = Pattern.compile("[0-9a-zA-Z.\\-:+=^!/*?&<>()\\[\\]{}@%$#]{40}");
     private static final Pattern ENDPOINT = Pattern.compile("tcp://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}");
@@ -47,6 +49,7 @@ public final class ConfigValidator {
         validator.checkDuplicateMembers();
         config.healthMonitors().values().forEach(validator::checkMonitor);
         config.vxlans().values().forEach(validator::checkVxlan);
+        validator.checkVxlanConflicts();
         return List.copyOf(validator.problems);
     }
 
@@ -74,6 +77,14 @@ public final class ConfigValidator {
         }
         if (!agent.stateDir().startsWith("/")) {
             error(Kind.AGENT, id, "state_dir", "state_dir '" + agent.stateDir() + "' is not an absolute path");
+        }
+        if (!FIREWALLS.contains(agent.firewall())) {
+            error(Kind.AGENT, id, "firewall", "firewall '" + agent.firewall()
+                    + "' is unknown (expected auto, fw4, nftables or iptables)");
+        }
+        if (!NETWORKS.contains(agent.network())) {
+            error(Kind.AGENT, id, "network", "network '" + agent.network()
+                    + "' is unknown (expected auto, netifd or iproute2)");
         }
         if (agent.apiTokenFile() != null && !agent.apiTokenFile().startsWith("/")) {
             error(Kind.AGENT, id, "api_token_file", "api_token_file '" + agent.apiTokenFile()
@@ -132,6 +143,8 @@ public final class ConfigValidator {
         }
         if (l.mode() == ListenerMode.DNAT) {
             checkDnatListener(l);
+        } else if (l.snat()) {
+            warn(k, l.id(), "snat", "snat only applies to mode 'dnat' (the relay always connects from the router); ignored");
         }
     }
 
@@ -158,20 +171,48 @@ public final class ConfigValidator {
         if (pool != null && pool.algorithm() == LbAlgorithm.LEAST_CONNECTIONS) {
             error(k, l.id(), "pool", "pool '" + pool.id() + "' uses LEAST_CONNECTIONS" + why);
         }
-        if ("::".equals(l.address()) || "0.0.0.0".equals(l.address())) {
+        if (pool != null && pool.persistence() != SessionPersistence.NONE) {
+            error(k, l.id(), "pool", "pool '" + pool.id() + "' has session_persistence" + why
+                    + " (lb_algorithm SOURCE_IP keeps a client on one member in the kernel)");
+        }
+        InetAddress address = IpLiteral.tryParse(l.address());
+        if (address == null) {
+            return;
+        }
+        if (address.isAnyLocalAddress()) {
             error(k, l.id(), "address", "a dnat listener needs the concrete address clients connect to, not "
                     + l.address());
+            return;
+        }
+        for (String cidr : l.allowedCidrs()) {
+            Cidr parsed = cidrOrNull(cidr);
+            if (parsed != null && parsed.isIpv4() != (address instanceof java.net.Inet4Address)) {
+                error(k, l.id(), "allowed_cidrs", "allowed_cidrs " + cidr + " is not of the address family of "
+                        + l.address() + ": the kernel path rewrites one family");
+            }
+        }
+        if (pool != null) {
+            for (Member m : config.membersOf(pool.id())) {
+                InetAddress member = m.address() == null ? null : IpLiteral.tryParse(m.address());
+                if (member != null && member.getClass() != address.getClass()) {
+                    error(k, l.id(), "pool", "member '" + m.id() + "' (" + m.address() + ") is not of the address "
+                            + "family of " + l.address() + ": the kernel path cannot translate IPv4 to IPv6");
+                }
+            }
         }
     }
 
+    /** Two relay listeners cannot share a socket; a dnat listener would hide any listener on its port. */
     private void checkBindConflicts() {
         List<Listener> seen = new ArrayList<>();
         for (Listener l : config.listeners().values()) {
-            if (!l.enabled() || l.mode() != ListenerMode.RELAY) {
+            if (!l.enabled()) {
                 continue;
             }
             for (Listener other : seen) {
-                if (other.port() == l.port() && overlaps(other.address(), l.address())) {
+                boolean bothRelay = l.mode() == ListenerMode.RELAY && other.mode() == ListenerMode.RELAY;
+                if (other.port() == l.port() && (bothRelay ? overlaps(other.address(), l.address())
+                        : sameOrWildcardRelay(other, l))) {
                     error(Kind.LISTENER, l.id(), "port", "port " + l.port() + " on " + l.address()
                             + " is already used by listener '" + other.id() + "' (" + other.address() + ")");
                     break;
@@ -179,6 +220,17 @@ public final class ConfigValidator {
             }
             seen.add(l);
         }
+    }
+
+    /** A dnat rule catches its address and port before any socket: same address, or a relay wildcard. */
+    private static boolean sameOrWildcardRelay(Listener a, Listener b) {
+        InetAddress x = IpLiteral.tryParse(a.address());
+        InetAddress y = IpLiteral.tryParse(b.address());
+        if (x == null || y == null) {
+            return false;
+        }
+        return x.equals(y) || (a.mode() == ListenerMode.RELAY && x.isAnyLocalAddress())
+                || (b.mode() == ListenerMode.RELAY && y.isAnyLocalAddress());
     }
 
     /** Same address, or either is a wildcard that would cover the other. */
@@ -296,9 +348,18 @@ public final class ConfigValidator {
         if (v.remotes().isEmpty()) {
             error(k, v.id(), null, "has no remote VTEP (list remote)");
         }
+        Class<?> family = v.local() == null ? null
+                : IpLiteral.tryParse(v.local()) == null ? null : IpLiteral.tryParse(v.local()).getClass();
         for (String remote : v.remotes()) {
-            if (IpLiteral.tryParse(remote) == null) {
+            InetAddress address = IpLiteral.tryParse(remote);
+            if (address == null) {
                 error(k, v.id(), "remote", "remote '" + remote + "' is not an IP address");
+            } else if (family != null && address.getClass() != family) {
+                error(k, v.id(), "remote", "remote " + remote + " is not of the address family of "
+                        + (v.local() != null ? "local " + v.local() : "the first remote")
+                        + ": one VXLAN link runs over IPv4 or IPv6");
+            } else {
+                family = address.getClass();
             }
         }
         port(k, v.id(), "port", v.port());
@@ -311,10 +372,28 @@ public final class ConfigValidator {
         Set<String> neighborIps = new HashSet<>();
         for (String neighbor : v.neighbors()) {
             String[] parts = neighbor.trim().split("\\s+");
-            if (parts.length != 2 || IpLiteral.tryParse(parts[0]) == null || !MAC.matcher(parts[1]).matches()) {
-                error(k, v.id(), "neighbor", "neighbor '" + neighbor + "' is not 'IP MAC' (192.0.2.10 02:00:00:00:00:0a)");
+            if (parts.length < 2 || parts.length > 3 || IpLiteral.tryParse(parts[0]) == null
+                    || !MAC.matcher(parts[1]).matches()
+                    || (parts.length == 3 && IpLiteral.tryParse(parts[2]) == null)) {
+                error(k, v.id(), "neighbor", "neighbor '" + neighbor
+                        + "' is not 'IP MAC [VTEP]' (192.0.2.10 02:00:00:00:00:0a 198.51.100.2)");
             } else if (!neighborIps.add(parts[0])) {
                 error(k, v.id(), "neighbor", "neighbor " + parts[0] + " is listed twice");
+            }
+        }
+    }
+
+    /** The kernel refuses a second VXLAN device with the same VNI and UDP port. */
+    private void checkVxlanConflicts() {
+        Map<String, String> seen = new HashMap<>();
+        for (VxlanLink v : config.vxlans().values()) {
+            if (!v.enabled()) {
+                continue;
+            }
+            String first = seen.putIfAbsent(v.vni() + "/" + v.port(), v.id());
+            if (first != null) {
+                error(Kind.VXLAN, v.id(), "vni", "vni " + v.vni() + " on port " + v.port()
+                        + " is already used by vxlan '" + first + "'");
             }
         }
     }
@@ -327,6 +406,14 @@ public final class ConfigValidator {
         InetAddress address = IpLiteral.tryParse(text.substring(0, slash));
         int prefix = Numbers.parseInt(text.substring(slash + 1), -1);
         return address != null && prefix >= 0 && prefix <= address.getAddress().length * 8;
+    }
+
+    private static Cidr cidrOrNull(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null; // reported by checkListener
+        }
     }
 
     private void port(Kind kind, String id, String field, int port) {

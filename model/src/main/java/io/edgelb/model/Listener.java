@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * Where clients connect: a TCP address and port, the pool that serves it, and its limits.
  * Times are milliseconds, as in Octavia's listener API; a data timeout of 0 means none.
+ * {@code snat} (dnat mode only) masquerades connections towards the members, for members that do
+ * not route their replies back through the router (floating IPs).
  */
 public record Listener(
         String id,
@@ -17,7 +19,8 @@ public record Listener(
         long timeoutMemberConnectMs,
         long timeoutMemberDataMs,
         List<String> allowedCidrs,
-        boolean enabled) {
+        boolean enabled,
+        boolean snat) {
 
     /** Bind to every IPv6 and (v4-mapped) IPv4 address. */
     public static final String DEFAULT_ADDRESS = "::";
@@ -34,7 +37,13 @@ public record Listener(
     public static Listener of(String id, String address, int port, String poolId) {
         return new Listener(id, address, port, ListenerMode.RELAY, poolId, UNLIMITED,
                 DEFAULT_TIMEOUT_CLIENT_DATA_MS, DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, DEFAULT_TIMEOUT_MEMBER_DATA_MS,
-                List.of(), true);
+                List.of(), true, false);
+    }
+
+    /** The same listener in another mode, e.g. {@code dnat}; snat as given. */
+    public Listener withMode(ListenerMode newMode, boolean newSnat) {
+        return new Listener(id, address, port, newMode, poolId, connectionLimit, timeoutClientDataMs,
+                timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, newSnat);
     }
 
     /** True when both listeners would bind the same socket. */

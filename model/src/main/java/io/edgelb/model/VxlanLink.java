@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * A VXLAN tunnel into a tenant overlay: the router becomes a VTEP on VNI {@code vni}, with an
- * address inside the tenant subnet and static neighbour entries ({@code "IP MAC"}) for members.
+ * address inside the tenant subnet and static neighbour entries ({@code "IP MAC [VTEP]"}) for
+ * members: a permanent ARP/ND entry plus, when the VTEP is named (or there is a single remote),
+ * the FDB entry that sends that MAC to it.
  */
 public record VxlanLink(
         String id,

@@ -85,7 +85,7 @@ class ConfigValidatorTest {
     void dnatListenersRejectRelayOnlyFeatures() {
         Listener dnat = new Listener("fast", "198.51.100.1", 80, ListenerMode.DNAT, "p", 100,
                 Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true);
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true, false);
         Config bad = config(List.of(dnat),
                 List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN).withProtocol(PoolProtocol.PROXYV2)),
                 List.of(Member.of("m", "p", "192.0.2.1", 80)), List.of());
@@ -101,5 +101,54 @@ class ConfigValidatorTest {
         List<Problem> problems = ConfigValidator.validate(lonely);
         assertFalse(ConfigValidator.hasErrors(problems));
         assertEquals("warning: pool 'p': has no members", problems.get(0).describe());
+    }
+
+    @Test
+    void dnatListenersNeedOneAddressFamilyAndTheirOwnPort() {
+        Listener dnat = Listener.of("fast", "198.51.100.1", 80, "p").withMode(ListenerMode.DNAT, true);
+        Listener relay = Listener.of("web", "::", 80, "p");
+        Pool sticky = new Pool("p", LbAlgorithm.SOURCE_IP, PoolProtocol.TCP, SessionPersistence.SOURCE_IP, 60_000,
+                null, true);
+        Config bad = config(List.of(relay, dnat), List.of(sticky),
+                List.of(Member.of("m1", "p", "192.0.2.10", 80), Member.of("m2", "p", "2001:db8::10", 80)), List.of());
+        List<String> errors = errors(bad);
+        assertTrue(errors.contains("listener 'fast': port 80 on 198.51.100.1 is already used by listener 'web' (::)"),
+                errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("listener 'fast': pool 'p' has session_persistence")),
+                errors.toString());
+        assertTrue(errors.contains("listener 'fast': member 'm2' (2001:db8::10) is not of the address family of "
+                + "198.51.100.1: the kernel path cannot translate IPv4 to IPv6"), errors.toString());
+        assertEquals(3, errors.size(), errors.toString());
+    }
+
+    @Test
+    void snatOnARelayListenerAndUnknownBackendsAreReported() {
+        Listener relay = Listener.of("web", "::", 80, "p").withMode(ListenerMode.RELAY, true);
+        AgentSettings agent = new AgentSettings(true, AgentSettings.DEFAULT_API, null, "/var/run/edgelb", 0, 1000,
+                1000, "info", "pf", "systemd");
+        Config c = new Config(agent, HubSettings.disabled(), Map.of("web", relay),
+                Map.of("p", Pool.of("p", LbAlgorithm.ROUND_ROBIN)), Map.of("m", Member.of("m", "p", "192.0.2.1", 80)),
+                Map.of(), Map.of());
+        List<Problem> problems = ConfigValidator.validate(c);
+        List<String> texts = problems.stream().map(Problem::describe).toList();
+        assertTrue(texts.contains("agent 'main': firewall 'pf' is unknown (expected auto, fw4, nftables or iptables)"),
+                texts.toString());
+        assertTrue(texts.contains("agent 'main': network 'systemd' is unknown (expected auto, netifd or iproute2)"),
+                texts.toString());
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("warning: listener 'web': snat only applies")), texts.toString());
+    }
+
+    @Test
+    void vxlanNeighborsMayNameTheirVtepAndVnisMustNotClash() {
+        VxlanLink a = new VxlanLink("vx1", 100, null, null, List.of("198.51.100.2", "198.51.100.3"), 4789,
+                "192.0.2.1/24", 1450, List.of("192.0.2.10 02:00:00:00:00:0a 198.51.100.3", "192.0.2.11 02:00:00:00:00:0b x"),
+                false, true);
+        VxlanLink b = new VxlanLink("vx2", 100, null, null, List.of("198.51.100.2"), 4789, null, 1450, List.of(),
+                false, true);
+        Config c = new Config(AgentSettings.defaults(), HubSettings.disabled(), Map.of(), Map.of(), Map.of(), Map.of(),
+                Config.byId(List.of(a, b), VxlanLink::id));
+        assertEquals(List.of(
+                "vxlan 'vx1': neighbor '192.0.2.11 02:00:00:00:00:0b x' is not 'IP MAC [VTEP]' (192.0.2.10 02:00:00:00:00:0a 198.51.100.2)",
+                "vxlan 'vx2': vni 100 on port 4789 is already used by vxlan 'vx1'"), errors(c));
     }
 }

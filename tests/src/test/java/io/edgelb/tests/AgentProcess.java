@@ -18,7 +18,9 @@ import java.util.function.Predicate;
 /**
  * The built agent jar running as a separate process, as procd would run it: {@code java -jar
  * edgelb-agent.jar run --config FILE}, optionally behind a command prefix such as
- * {@code ip netns exec router}. Output goes to a log file that failures quote.
+ * {@code ip netns exec router}. Output goes to a log file that failures quote. Behind a prefix the
+ * API is only reachable inside that namespace, so status and metrics are fetched with
+ * {@code PREFIX curl}.
  */
 public final class AgentProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -26,12 +28,14 @@ public final class AgentProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final String api;
+    private final List<String> prefix;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private AgentProcess(Process process, Path log, String api) {
+    private AgentProcess(Process process, Path log, String api, List<String> prefix) {
         this.process = process;
         this.log = log;
         this.api = api;
+        this.prefix = List.copyOf(prefix);
     }
 
     /** The jar the reactor built (set by the tests module's pom). */
@@ -52,7 +56,7 @@ public final class AgentProcess implements AutoCloseable {
         command.addAll(List.of("-jar", jar().toAbsolutePath().toString(), "run", "--config", config.toString()));
         Path log = Files.createTempFile("edgelb-agent", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        AgentProcess agent = new AgentProcess(process, log, api);
+        AgentProcess agent = new AgentProcess(process, log, api, prefix);
         agent.awaitReady();
         return agent;
     }
@@ -78,14 +82,38 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public JsonObject status() throws IOException, InterruptedException {
+        if (!prefix.isEmpty()) {
+            return Json.parse(curl("/api/status")).asObject();
+        }
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/api/status"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         return Json.parse(response.body()).asObject();
     }
 
     public String metrics() throws IOException, InterruptedException {
+        if (!prefix.isEmpty()) {
+            return curl("/metrics");
+        }
         return http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/metrics"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** GET through the prefix (a namespace): curl's output, or an IOException when it fails. */
+    private String curl(String path) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("curl", "-sf", "-m", "5", "http://" + api + path));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = curl.getInputStream().readAllBytes();
+        if (!curl.waitFor(10, TimeUnit.SECONDS) || curl.exitValue() != 0) {
+            curl.destroyForcibly();
+            throw new IOException("curl " + path + " failed: " + new String(out, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The process id (behind {@code ip netns exec}, that is the JVM's: ip execs it). */
+    public long pid() {
+        return process.pid();
     }
 
     /** POSTs to the API; token may be null. Returns the HTTP status and body. */

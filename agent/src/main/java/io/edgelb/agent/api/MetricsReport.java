@@ -79,7 +79,26 @@ public final class MetricsReport {
                 MemberRuntime::bytesIn);
         m.members(pools, "edgelb_member_bytes_out_total", "counter", "Bytes relayed from the member to clients.",
                 MemberRuntime::bytesOut);
+        if (reconciler.system() != null) {
+            m.dnat(reconciler.system());
+        }
         return m.out.toString();
+    }
+
+    /** The kernel path: how many of each dnat listener's map slots a member holds (0: no new connections). */
+    private void dnat(io.edgelb.uci.system.SystemApplier system) {
+        String name = "edgelb_dnat_member_slots";
+        family(name, "gauge", "Slots of the dnat listener's kernel map that send to the member.");
+        for (io.edgelb.uci.system.DnatListener listener : system.dnat().listeners()) {
+            io.edgelb.uci.system.SlotTable slots = system.dnat().slots(listener.id());
+            if (slots == null) {
+                continue;
+            }
+            slots.shares().forEach((member, count) -> sample(name, "listener=\"" + escape(listener.id())
+                    + "\",member=\"" + escape(member) + "\"", count));
+        }
+        single("edgelb_system_apply_ok", "gauge", "0 while the last VXLAN/DNAT command failed.",
+                system.lastError() == null ? 1 : 0);
     }
 
     private void listeners(List<ListenerRuntime> listeners, String name, String type, String help,

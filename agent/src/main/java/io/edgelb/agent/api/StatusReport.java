@@ -10,6 +10,11 @@ import io.edgelb.agent.reconcile.Reconciler;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
+import io.edgelb.model.VxlanLink;
+import io.edgelb.uci.system.DnatListener;
+import io.edgelb.uci.system.SlotTable;
+import io.edgelb.uci.system.SystemApplier;
+import java.util.Map;
 
 /**
  * Builds {@code GET /api/status}: listeners, pools and members with operating status, counters and
@@ -43,7 +48,44 @@ public final class StatusReport {
         for (MemberRuntime member : reconciler.leaving()) {
             leaving.add(member(member, nowMillis));
         }
-        return status.add("listeners", listeners).add("pools", pools).add("removed_members", leaving);
+        status.add("listeners", listeners).add("pools", pools).add("removed_members", leaving);
+        if (reconciler.system() != null) {
+            status.add("system", system(reconciler.system()));
+        }
+        return status;
+    }
+
+    /**
+     * What edgelb programmed into the kernel: VXLAN links and, per dnat listener, how many of its map's
+     * slots each member holds (0 = no new connections), plus the last failed system command.
+     */
+    private static JsonObject system(SystemApplier system) {
+        JsonArray links = new JsonArray();
+        for (VxlanLink link : system.links()) {
+            JsonArray remotes = new JsonArray();
+            link.remotes().forEach(remotes::add);
+            links.add(Json.object().add("id", link.id()).add("vni", link.vni()).add("remotes", remotes)
+                    .add("address", link.address() == null ? Json.NULL : Json.value(link.address()))
+                    .add("mtu", link.mtu()));
+        }
+        JsonArray dnat = new JsonArray();
+        for (DnatListener listener : system.dnat().listeners()) {
+            SlotTable slots = system.dnat().slots(listener.id());
+            if (slots == null) {
+                continue; // a reload replaced the table between the two reads
+            }
+            JsonObject members = Json.object();
+            for (Map.Entry<String, Integer> share : slots.shares().entrySet()) {
+                members.add(share.getKey(), share.getValue());
+            }
+            dnat.add(Json.object().add("listener", listener.id()).add("slots", slots.size())
+                    .add("snat", listener.snat()).add("members", members));
+        }
+        String error = system.lastError();
+        return Json.object()
+                .add("vxlan", Json.object().add("applier", system.vxlanApplier()).add("links", links))
+                .add("dnat", Json.object().add("backend", system.dnatBackend()).add("listeners", dnat))
+                .add("last_error", error == null ? Json.NULL : Json.value(error));
     }
 
     private static JsonObject lastReload(AgentFacts.LastReload reload) {

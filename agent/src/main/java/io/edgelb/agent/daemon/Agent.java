@@ -16,6 +16,9 @@ import io.edgelb.agent.relay.RelayServer;
 import io.edgelb.model.AgentSettings;
 import io.edgelb.model.Config;
 import io.edgelb.model.HostPort;
+import io.edgelb.uci.system.ProcessCommandRunner;
+import io.edgelb.uci.system.SystemCommandException;
+import io.edgelb.uci.system.SystemDetection;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.tinylog.Logger;
 
@@ -53,6 +57,8 @@ public final class Agent implements AgentControl {
     private final LongSupplier clock = System::currentTimeMillis;
     private final long startedAt = clock.getAsLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Coalesces health transitions: one DNAT refresh queued on the control thread at a time. */
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final String version;
 
     // Written on the control thread, read by API threads.
@@ -65,12 +71,13 @@ public final class Agent implements AgentControl {
     private volatile boolean shuttingDown;
     private boolean sweepScheduled;
 
-    private Agent(ConfigSource source, Transport transport, int workers) {
+    private Agent(ConfigSource source, Transport transport, int workers, AgentSettings settings) {
         this.source = source;
         this.transport = transport;
         this.group = transport.newGroup(workers, "edgelb-io");
         this.health = new HealthCheckService(group, transport, MAX_CONCURRENT_CHECKS);
-        this.reconciler = new Reconciler(new RelayServer(transport, group), health, clock);
+        this.reconciler = new Reconciler(new RelayServer(transport, group), health, clock,
+                new SystemDetection(new ProcessCommandRunner()).applier(settings), this::queueSystemRefresh);
         this.control = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "edgelb-control");
             thread.setDaemon(true);
@@ -89,7 +96,7 @@ public final class Agent implements AgentControl {
         AgentSettings settings = initial.config().agent();
         int workers = settings.workers() == AgentSettings.AUTO_WORKERS
                 ? Runtime.getRuntime().availableProcessors() : settings.workers();
-        Agent agent = new Agent(source, transport, workers);
+        Agent agent = new Agent(source, transport, workers, settings);
         try {
             agent.control.submit(() -> agent.startServing(initial, workers)).get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -108,7 +115,7 @@ public final class Agent implements AgentControl {
         Config config = initial.config();
         try {
             reconciler.apply(config);
-        } catch (RelayServer.BindException e) {
+        } catch (RelayServer.BindException | SystemCommandException e) {
             throw new IllegalStateException(e.getMessage());
         }
         AgentSettings settings = config.agent();
@@ -175,6 +182,9 @@ public final class Agent implements AgentControl {
             reconciler.apply(loaded.config());
         } catch (RelayServer.BindException e) {
             return rejected(now, List.of(e.getMessage()), loaded.warnings());
+        } catch (SystemCommandException e) {
+            return rejected(now, List.of("system: " + e.getMessage()
+                    + " (previous VXLAN/DNAT state restored; listeners unchanged)"), loaded.warnings());
         }
         List<String> warnings = new java.util.ArrayList<>(loaded.warnings());
         warnings.addAll(applyAgentSettings(previous.agent(), loaded.config().agent()));
@@ -224,12 +234,31 @@ public final class Agent implements AgentControl {
         restartOnly(notes, "state_dir", before.stateDir(), after.stateDir());
         restartOnly(notes, "api_token_file", before.apiTokenFile(), after.apiTokenFile());
         restartOnly(notes, "log_level", before.logLevel(), after.logLevel());
+        restartOnly(notes, "firewall", before.firewall(), after.firewall());
+        restartOnly(notes, "network", before.network(), after.network());
         return notes;
     }
 
     private static void restartOnly(List<String> notes, String option, Object before, Object after) {
         if (!Objects.equals(before, after)) {
             notes.add("agent: " + option + " changed; it takes effect when the agent restarts");
+        }
+    }
+
+    /** Any thread (health loop, relay loops): hands a DNAT refresh to the control thread, once. */
+    private void queueSystemRefresh() {
+        if (!refreshQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            control.execute(() -> {
+                refreshQueued.set(false);
+                if (!shuttingDown) {
+                    reconciler.refreshSystem();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            refreshQueued.set(false);
         }
     }
 
@@ -284,6 +313,7 @@ public final class Agent implements AgentControl {
 
     private void stopNow() {
         health.close();
+        reconciler.removeSystemDnat();
         ApiServer current = api;
         if (current != null) {
             current.close();

@@ -15,6 +15,8 @@ import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.ListenerMode;
 import io.edgelb.model.Member;
 import io.edgelb.model.Pool;
+import io.edgelb.uci.system.SystemApplier;
+import io.edgelb.uci.system.SystemCommandException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.tinylog.Logger;
 
 /**
@@ -29,6 +32,11 @@ import org.tinylog.Logger;
  * what runs and applies the difference. Members keep their health and counters while their
  * endpoint stays; removed members drain; listeners are re-bound before old sockets close; open
  * connections are never cut by a reload. A failed bind leaves everything as it was.
+ *
+ * <p>System state comes first: VXLAN links (members may only be reachable through them) and the
+ * DNAT fast path are applied before any socket changes; a failed system command restores the
+ * previous system state and fails the apply, and so does a failed bind afterwards. Between
+ * applies, health and drain changes of members move DNAT slots only ({@link #refreshSystem}).
  *
  * <p>Threading: {@link #apply} and the drain methods run on the control thread only. The data
  * plane reads the published runtimes (volatile routes, immutable pools) without locks.
@@ -38,6 +46,9 @@ public final class Reconciler {
     private final HealthCheckService health;
     private final LongSupplier clockMillis;
     private final Drainer drainer;
+    /** Null when this reconciler drives the relay only (tests); then no system command ever runs. */
+    private final SystemApplier system;
+    private final MemberHealth.TransitionListener eligibilityChanged;
 
     private Config running = Config.empty();
     private Map<String, MemberRuntime> members = Map.of();
@@ -49,19 +60,44 @@ public final class Reconciler {
     private final List<MemberRuntime> leaving = new ArrayList<>();
 
     public Reconciler(RelayServer server, HealthCheckService health, LongSupplier clockMillis) {
+        this(server, health, clockMillis, null, () -> { });
+    }
+
+    /**
+     * With a system applier for VXLAN and DNAT. {@code eligibilityChanged} runs on whatever thread saw a
+     * member's health change; it must hand over to the control thread, which then calls
+     * {@link #refreshSystem}.
+     */
+    public Reconciler(RelayServer server, HealthCheckService health, LongSupplier clockMillis, SystemApplier system,
+                      Runnable eligibilityChanged) {
         this.sockets = new ListenerSockets(server);
         this.health = health;
         this.clockMillis = clockMillis;
         this.drainer = new Drainer(clockMillis);
+        this.system = system;
+        this.eligibilityChanged = (up, reason) -> eligibilityChanged.run();
     }
 
-    /** Applies a validated snapshot; throws with the reason when a socket cannot be opened, changing nothing. */
-    public void apply(Config next) throws RelayServer.BindException {
+    /**
+     * Applies a validated snapshot; throws with the reason when a system command fails or a socket
+     * cannot be opened, changing nothing.
+     */
+    public void apply(Config next) throws RelayServer.BindException, SystemCommandException {
         Map<String, MemberRuntime> nextMembers = planMembers(next);
         Map<String, PoolRuntime> nextPools = planPools(next, nextMembers);
         Map<String, ListenerRuntime> nextListeners = planListeners(next, nextPools);
 
-        sockets.prepare(relayListeners(next, nextListeners), next.listeners(), listeners);
+        if (system != null) {
+            system.apply(next, eligibleIn(next, nextMembers), this::eligibleNow);
+        }
+        try {
+            sockets.prepare(relayListeners(next, nextListeners), next.listeners(), listeners);
+        } catch (RelayServer.BindException e) {
+            if (system != null) {
+                system.revert(this::eligibleNow);
+            }
+            throw e;
+        }
         // Nothing below can fail: the change is committed.
         sockets.commit();
         commitMembers(next, nextMembers);
@@ -72,8 +108,59 @@ public final class Reconciler {
         pools = Collections.unmodifiableMap(nextPools);
         listeners = Collections.unmodifiableMap(nextListeners);
         running = next;
+        if (system != null) {
+            // After commitMembers: a changed monitor replaced some members' health objects.
+            for (MemberRuntime member : members.values()) {
+                member.health().setListener(eligibilityChanged);
+            }
+        }
         health.update(checkTargets(next));
         sweepDrains();
+    }
+
+    /** Whether a planned member may take connections under the next settings (health and drain carry over). */
+    private static Predicate<String> eligibleIn(Config next, Map<String, MemberRuntime> planned) {
+        return id -> {
+            Member settings = next.members().get(id);
+            MemberRuntime runtime = planned.get(id);
+            return settings != null && runtime != null && settings.enabled() && settings.weight() > 0
+                    && !runtime.isDrainedByOperator() && runtime.health().isUp();
+        };
+    }
+
+    private boolean eligibleNow(String id) {
+        MemberRuntime member = members.get(id);
+        return member != null && member.acceptsNewConnections();
+    }
+
+    /**
+     * Control thread: makes the DNAT slots follow the members' eligibility now (health re-read, so a
+     * late or reordered transition event cannot leave a stale state). A failure is logged and shown in
+     * the status; the next change tries again from the state the kernel still has.
+     */
+    public void refreshSystem() {
+        if (system == null || !system.hasDnat()) {
+            return;
+        }
+        try {
+            if (system.refresh(this::eligibleNow)) {
+                Logger.info("DNAT slots moved to follow member health");
+            }
+        } catch (SystemCommandException e) {
+            Logger.error("could not update the DNAT members: {}", e.getMessage());
+        }
+    }
+
+    /** Agent stop: the kernel must not keep balancing once nothing checks the members. */
+    public void removeSystemDnat() {
+        if (system != null) {
+            system.removeDnat();
+        }
+    }
+
+    /** The system applier, or null when this reconciler runs no system commands. */
+    public SystemApplier system() {
+        return system;
     }
 
     /** Keeps the runtime of every member whose endpoint is unchanged; new runtimes for the rest. */
@@ -220,6 +307,7 @@ public final class Reconciler {
             drainer.resumed(member);
             Logger.info("member {} enabled by the operator", member);
         }
+        refreshSystem();
         return true;
     }
 

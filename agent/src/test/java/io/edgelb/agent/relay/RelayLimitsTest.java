@@ -26,7 +26,7 @@ class RelayLimitsTest {
     private static Listener listener(int limit, List<String> cidrs) {
         return new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", limit,
                 Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, cidrs, true);
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, cidrs, true, false);
     }
 
     @ParameterizedTest

@@ -124,7 +124,7 @@ class RelayStreamTest {
     @MethodSource("io.edgelb.agent.testing.Transports#both")
     void anIdleConnectionIsClosedAfterTheDataTimeout(Transport transport) throws Exception {
         Listener impatient = new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", Listener.UNLIMITED,
-                300, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 60_000, List.of(), true);
+                300, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 60_000, List.of(), true, false);
         RelayHarness harness = relayTo(transport, TcpBackend.start("m").mode(TcpBackend.Mode.SILENT), impatient);
         long start = System.nanoTime();
         try (Socket client = harness.connect("web")) {
@@ -140,7 +140,7 @@ class RelayStreamTest {
     @MethodSource("io.edgelb.agent.testing.Transports#both")
     void trafficKeepsAConnectionAliveBeyondTheTimeout(Transport transport) throws Exception {
         Listener impatient = new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", Listener.UNLIMITED,
-                60_000, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 400, List.of(), true);
+                60_000, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 400, List.of(), true, false);
         RelayHarness harness = relayTo(transport, TcpBackend.start("m"), impatient);
         try (Socket client = harness.connect("web")) {
             assertEquals("m", greeting(client));

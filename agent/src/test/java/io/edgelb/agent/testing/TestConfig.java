@@ -31,7 +31,7 @@ public final class TestConfig {
     public TestConfig drainTimeoutMs(long ms) {
         AgentSettings a = agent;
         agent = new AgentSettings(a.enabled(), a.api(), a.apiTokenFile(), a.stateDir(), a.workers(), ms,
-                a.shutdownTimeoutMs(), a.logLevel());
+                a.shutdownTimeoutMs(), a.logLevel(), a.firewall(), a.network());
         return this;
     }
 

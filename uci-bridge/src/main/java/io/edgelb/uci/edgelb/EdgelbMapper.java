@@ -160,7 +160,9 @@ final class EdgelbMapper {
                 o.integer("workers", AgentSettings.AUTO_WORKERS),
                 o.seconds("drain_timeout", AgentSettings.DEFAULT_DRAIN_TIMEOUT_MS),
                 o.seconds("shutdown_timeout", AgentSettings.DEFAULT_SHUTDOWN_TIMEOUT_MS),
-                o.string("log_level", AgentSettings.DEFAULT_LOG_LEVEL));
+                o.string("log_level", AgentSettings.DEFAULT_LOG_LEVEL),
+                o.string("firewall", AgentSettings.DEFAULT_FIREWALL),
+                o.string("network", AgentSettings.DEFAULT_NETWORK));
     }
 
     private static HubSettings hub(OptionReader o) {
@@ -188,7 +190,8 @@ final class EdgelbMapper {
                 o.longInteger("timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
                 o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
                 o.list("allowed_cidrs"),
-                enabled);
+                enabled,
+                o.bool("snat", false));
     }
 
     private static Pool pool(String id, OptionReader o) {

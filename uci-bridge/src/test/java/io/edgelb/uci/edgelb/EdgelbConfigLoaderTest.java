@@ -133,12 +133,12 @@ class EdgelbConfigLoaderTest {
                 """.formatted(SERVER_KEY));
 
         assertEquals(new AgentSettings(true, "127.0.0.1:9090", "/etc/edgelb/api.token", "/tmp/edgelb", 2, 30_000,
-                2_500, "debug"), c.agent());
+                2_500, "debug", "auto", "auto"), c.agent());
         assertEquals(new HubSettings(true, List.of("tcp://hub.example.net:5570", "tcp://[2001:db8::1]:5570"),
                 SERVER_KEY, "/etc/edgelb/agent.key", "edge-1"), c.hub());
         assertEquals(List.of("http"), List.copyOf(c.listeners().keySet()));
         assertEquals(new Listener("http", "192.0.2.1", 80, ListenerMode.RELAY, "web", 20_000, 60_000, 3_000, 70_000,
-                List.of("192.0.2.0/24", "2001:db8::/32"), true), c.listeners().get("http"));
+                List.of("192.0.2.0/24", "2001:db8::/32"), true, false), c.listeners().get("http"));
         assertEquals(new Pool("web", LbAlgorithm.LEAST_CONNECTIONS, PoolProtocol.PROXYV2, SessionPersistence.SOURCE_IP,
                 600_000, "web_check", true), c.pools().get("web"));
         assertEquals(List.of("web_1", "web_2001_db8__20_8080"), List.copyOf(c.members().keySet()));
@@ -450,5 +450,33 @@ class EdgelbConfigLoaderTest {
         LoadResult result = EdgelbConfigLoader.load(file);
         assertEquals(List.of(file + ":1: warning: listener 'web': has no pool: connections to it will be refused",
                 file + ":2: listener 'web': port 'http' is not a number"), result.messages());
+    }
+
+    @Test
+    void readsTheKernelPathOptions() {
+        Config c = clean("""
+                config agent 'main'
+                \toption firewall 'iptables'
+                \toption network 'iproute2'
+
+                config listener 'fast'
+                \toption address '198.51.100.1'
+                \toption port '80'
+                \toption mode 'dnat'
+                \toption snat '1'
+                \toption pool 'web'
+
+                config pool 'web'
+
+                config member 'web_1'
+                \toption pool 'web'
+                \toption address '192.0.2.10'
+                \toption protocol_port '80'
+                """);
+        assertEquals("iptables", c.agent().firewall());
+        assertEquals("iproute2", c.agent().network());
+        Listener fast = c.listeners().get("fast");
+        assertEquals(ListenerMode.DNAT, fast.mode());
+        assertEquals(true, fast.snat());
     }
 }
