@@ -56,7 +56,7 @@ class RelayLimitsTest {
             Listener any = new Listener("web", Listener.DEFAULT_ADDRESS, 0, ListenerMode.RELAY, "web",
                     Listener.UNLIMITED, Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS,
                     Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS,
-                    List.of("127.0.0.2/32", "::1/128"), true);
+                    List.of("127.0.0.2/32", "::1/128"), true, false);
             harness.apply(TestConfig.create().listener(any).pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
                     .member(io.edgelb.model.Member.of("m", "web", "::1", member.port())).build());
             int port = harness.port("web");

@@ -78,7 +78,7 @@ class RelayResilienceTest {
         TcpBackend good = closing(TcpBackend.start("good"));
         io.edgelb.model.Listener listener = new io.edgelb.model.Listener("web", "127.0.0.1", 0,
                 io.edgelb.model.ListenerMode.RELAY, "web", io.edgelb.model.Listener.UNLIMITED, 50_000, 300, 50_000,
-                List.of(), true);
+                List.of(), true, false);
         RelayHarness harness = closing(new RelayHarness(transport)).apply(TestConfig.create()
                 .listener(listener)
                 .pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
