@@ -87,6 +87,9 @@ while [ $# -gt 0 ]; do
 done
 
 want() { case ",$packages," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+for package in ${packages//,/ }; do
+	case "$package" in edgelb | runtime | luci) ;; *) die "--packages: '$package' is not edgelb, runtime or luci" ;; esac
+done
 
 [ -f "$jar" ] || die "$jar is missing: run 'mvn -DskipTests package' at the top first"
 case "$release" in '' | *[!0-9]*) die "--release must be a number" ;; esac
@@ -120,6 +123,7 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
 		|| die "not a git checkout: set SOURCE_DATE_EPOCH"
 fi
 epoch=$SOURCE_DATE_EPOCH
+case "$epoch" in '' | *[!0-9]*) die "SOURCE_DATE_EPOCH '$epoch' is not a number of seconds" ;; esac
 
 host_cpu=$(uname -m)
 case "$arch" in
@@ -427,12 +431,16 @@ exit 0
 EOF
 	write_default_scripts "$control"
 
-	local java_version
+	local java_version description
 	java_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jre/release")
-	build_ipk edgelb-runtime "$arch" "$depends" lang edgelb "$(
-		printf '%s\n' "Java runtime for edgelb" \
-			"Java $java_version with only the modules the agent uses:" "${link_modules//,/, }." \
-			"$([ -n "$native" ] && echo "With netty's native epoll transport, built for this libc.")")"
+	description="Java runtime for edgelb
+Java $java_version with only the modules the agent uses:
+${link_modules//,/, }."
+	if [ -n "$native" ]; then
+		description="$description
+With netty's native epoll transport, built for this libc."
+	fi
+	build_ipk edgelb-runtime "$arch" "$depends" lang edgelb "$description"
 }
 
 # --- luci-app-edgelb -------------------------------------------------------------------

@@ -92,7 +92,7 @@ class IpkFormatTest {
             String control = ipk.controlFile("control").orElseThrow().text();
             assertTrue(control.endsWith("\n"), ipk + ": the control file ends with a newline");
             for (String line : control.split("\n")) {
-                assertTrue(line.startsWith(" ") || line.matches("[A-Za-z-]+: \\S.*"),
+                assertTrue(line.matches(" \\S.*") || line.matches("[A-Za-z-]+: \\S.*"),
                         ipk + ": '" + line + "' is neither a field with a value nor a continuation");
             }
             String depends = ipk.field("Depends");

@@ -110,7 +110,7 @@ class SdkMakefilesTest {
         assertEquals(ipk.field("Version"), read(out.resolve("luci-app-edgelb.version")));
         assertEquals(script(ipk, "postinst-pkg"), read(out.resolve("luci-app-edgelb.postinst")));
         assertEquals(script(ipk, "postrm"), read(out.resolve("luci-app-edgelb.postrm")));
-        for (String link : List.of("htdocs", "root")) {
+        for (String link : List.of("htdocs", "root", "po")) {
             Path path = feed("luci-app-edgelb").resolve(link);
             assertTrue(Files.isSymbolicLink(path), path.toString());
             assertEquals(PackagingBuild.repoRoot().resolve("luci-app").resolve(link),
