@@ -25,6 +25,8 @@ class IpkFormatTest {
 
     private static Ipk edgelb;
     private static Ipk runtime;
+    /** Every package of the default build: the two above, and luci-app-edgelb once luci-app/ exists. */
+    private static List<Ipk> all;
 
     @TempDir
     Path dir;
@@ -34,11 +36,16 @@ class IpkFormatTest {
         PackagingBuild.Built built = PackagingBuild.shared();
         edgelb = Ipk.open(built.ipk("edgelb"));
         runtime = Ipk.open(built.ipk("edgelb-runtime"));
+        all = new ArrayList<>();
+        for (Path ipk : built.ipks()) {
+            all.add(Ipk.open(ipk));
+        }
     }
 
     @Test
     void theOuterFileIsAGzipTarOfTheThreeMembersInIpkgBuildOrder() throws Exception {
-        for (Ipk ipk : List.of(edgelb, runtime)) {
+        assertTrue(all.size() >= 2, all.toString());
+        for (Ipk ipk : all) {
             byte[] head = Files.readAllBytes(ipk.file());
             assertEquals(0x1f, head[0] & 0xff, ipk + " is gzip, not a Debian ar archive");
             assertEquals(0x8b, head[1] & 0xff, ipk + " is gzip");
@@ -50,7 +57,7 @@ class IpkFormatTest {
 
     @Test
     void everyMemberHasGnuHeadersRootOwnersAndTheSourceDateEpoch() {
-        for (Ipk ipk : List.of(edgelb, runtime)) {
+        for (Ipk ipk : all) {
             long epoch = Long.parseLong(ipk.field("SourceDateEpoch"));
             List<Tar.Entry> all = new ArrayList<>(ipk.outer());
             all.addAll(ipk.control());
@@ -78,7 +85,7 @@ class IpkFormatTest {
 
     @Test
     void controlFieldsAreCompleteAndNamedLikeTheFile() {
-        for (Ipk ipk : List.of(edgelb, runtime)) {
+        for (Ipk ipk : all) {
             for (String field : REQUIRED_FIELDS) {
                 assertNotNull(ipk.field(field), ipk + " lacks " + field + ": " + ipk.fields());
                 assertFalse(ipk.field(field).isBlank(), ipk + ": empty " + field);
@@ -111,10 +118,13 @@ class IpkFormatTest {
 
     @Test
     void maintainerScriptsFollowOpenWrtsDefaultPostinstAndPrerm() {
-        for (Ipk ipk : List.of(edgelb, runtime)) {
+        for (Ipk ipk : all) {
             assertEquals("0644", ipk.controlFile("control").orElseThrow().octalMode());
-            for (String script : List.of("postinst", "prerm", "postinst-pkg", "prerm-pkg")) {
-                Tar.Entry entry = ipk.controlFile(script).orElseThrow(() -> new AssertionError(ipk + " lacks " + script));
+            for (String script : List.of("preinst", "postinst", "prerm", "postrm", "postinst-pkg", "prerm-pkg")) {
+                if (ipk.controlFile(script).isEmpty()) {
+                    continue;
+                }
+                Tar.Entry entry = ipk.controlFile(script).orElseThrow();
                 assertEquals("0755", entry.octalMode(), ipk + " " + script);
                 assertTrue(entry.text().startsWith("#!/bin/sh\n"), ipk + " " + script);
             }
@@ -129,7 +139,7 @@ class IpkFormatTest {
     @Test
     void everyShellScriptParses() throws Exception {
         List<String> checked = new ArrayList<>();
-        for (Ipk ipk : List.of(edgelb, runtime)) {
+        for (Ipk ipk : all) {
             for (Tar.Entry entry : ipk.control()) {
                 if (entry.isFile() && entry.text().startsWith("#!/bin/sh")) {
                     checked.add(syntaxCheck(ipk + " " + entry.name(), entry.text()));
@@ -145,6 +155,11 @@ class IpkFormatTest {
         assertTrue(checked.contains(edgelb + " ./etc/init.d/edgelb"), checked.toString());
         assertTrue(checked.contains(edgelb + " ./usr/sbin/edgelb"), checked.toString());
         assertTrue(checked.contains(edgelb + " ./etc/uci-defaults/80-edgelb"), checked.toString());
+        for (Ipk ipk : List.of(edgelb, runtime)) {
+            for (String script : List.of("postinst", "prerm", "postinst-pkg", "prerm-pkg")) {
+                assertTrue(checked.contains(ipk + " ./" + script), ipk + " has a parsing " + script + ": " + checked);
+            }
+        }
     }
 
     private String syntaxCheck(String name, String script) throws Exception {
