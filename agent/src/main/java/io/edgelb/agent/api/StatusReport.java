@@ -8,6 +8,7 @@ import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.reconcile.Reconciler;
 import io.edgelb.agent.relay.ListenerRuntime;
+import io.edgelb.agent.sync.HubObjects;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 
@@ -67,6 +68,7 @@ public final class StatusReport {
         }
         return Json.object()
                 .add("id", l.id())
+                .add("source", source(l.id()))
                 .add("address", l.address())
                 .add("port", l.port())
                 .add("mode", l.mode().uciName())
@@ -88,12 +90,18 @@ public final class StatusReport {
         }
         return Json.object()
                 .add("id", pool.id())
+                .add("source", source(pool.id()))
                 .add("lb_algorithm", pool.settings().algorithm().name())
                 .add("protocol", pool.settings().protocol().name())
                 .add("healthmonitor", pool.settings().healthMonitorId() == null ? Json.NULL
                         : Json.value(pool.settings().healthMonitorId()))
                 .add("operating_status", pool.status().name())
                 .add("members", members);
+    }
+
+    /** "hub" for objects the hub delivered (read-only in LuCI), "local" for /etc/config/edgelb's. */
+    private static String source(String id) {
+        return HubObjects.isHub(id) ? "hub" : "local";
     }
 
     static JsonObject member(MemberRuntime member, long nowMillis) {
@@ -109,6 +117,7 @@ public final class StatusReport {
                         .add("age_seconds", Math.max(0, nowMillis - last.atMillis()) / 1000.0);
         return Json.object()
                 .add("id", m.id())
+                .add("source", source(m.id()))
                 .add("address", m.address())
                 .add("protocol_port", m.protocolPort())
                 .add("weight", m.weight())
