@@ -140,8 +140,8 @@ public final class Agent implements AgentControl {
         initial.warnings().forEach(w -> Logger.warn("{}", w));
         Logger.info("edgelb {} serving generation 1 of {}: {} listener(s), {} pool(s), {} member(s); "
                         + "{} event loop(s), transport {}; API http://{}/api/status",
-                version, source.describe(), config.listeners().size(), config.pools().size(),
-                config.members().size(), workers, transport, api.address());
+                version, source.describe(), composed.listeners().size(), composed.pools().size(),
+                composed.members().size(), workers, transport, api.address());
         scheduleDrainSweep();
     }
 

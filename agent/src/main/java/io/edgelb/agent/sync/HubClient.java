@@ -43,7 +43,7 @@ public final class HubClient implements AutoCloseable {
     private static final long FIRST_BACKOFF_MS = 1_000;
     private static final long MAX_BACKOFF_MS = 30_000;
     /** Constant, not growing: a hub back after a long outage is found within about a second. */
-    private static final int RECONNECT_MS = 1_000;
+    private static final int RECONNECT_MS = 500;
     private static final int MAX_FRAMES = 6;
 
     /** Everything the client needs from the configuration. */
@@ -211,7 +211,7 @@ public final class HubClient implements AutoCloseable {
             link.silenceLogged = false;
         }
         link.state = HubLink.State.SYNCING;
-        link.pending = null;
+        link.revision = 0; // the next full state from this hub is taken, whatever its revision
         if (soon && now - link.lastRequestAt >= 500) {
             link.nextRequestAt = now;
         }
@@ -273,21 +273,16 @@ public final class HubClient implements AutoCloseable {
                 link.state = HubLink.State.ACTIVE;
                 link.backoffMs = FIRST_BACKOFF_MS;
                 link.silenceLogged = false;
-                byte[][] pending = link.pending;
-                link.pending = null;
-                receive(link, frames, now, true);
-                if (pending != null) {
-                    receive(link, List.of(pending), now, false);
-                }
+                receive(link, frames);
             }
             case SyncProtocol.KVPUB -> {
+                // A full state, not a delta: as good as a snapshot, whatever state the link is in.
                 need(frames, 4, command);
                 link.lastHeardMillis = now;
-                if (link.state == HubLink.State.SYNCING) {
-                    link.pending = frames.toArray(new byte[0][]);
-                } else {
-                    receive(link, frames, now, false);
-                }
+                link.state = HubLink.State.ACTIVE;
+                link.backoffMs = FIRST_BACKOFF_MS;
+                link.silenceLogged = false;
+                receive(link, frames);
             }
             case SyncProtocol.HUGZ -> {
                 need(frames, 4, command);
@@ -315,11 +310,11 @@ public final class HubClient implements AutoCloseable {
     }
 
     /** A full state (snapshot or update): decode, validate, then follow it if it is the newest. */
-    private void receive(HubLink link, List<byte[]> frames, long now, boolean snapshot) {
+    private void receive(HubLink link, List<byte[]> frames) {
         String instance = HexFormat.of().formatHex(instance(frames.get(1)));
         long revision = SyncProtocol.readLong(frames.get(2));
-        if (!snapshot && instance.equals(link.instance) && revision <= link.revision) {
-            return; // already have it (an update queued before the snapshot)
+        if (instance.equals(link.instance) && revision <= link.revision) {
+            return; // already have it or newer (a snapshot reply overtaken by an update)
         }
         link.instance = instance;
         link.revision = revision; // even if invalid below: no resync loop over a state we refuse

@@ -25,8 +25,6 @@ final class HubLink {
     long backoffMs;
     long syncingSince;
     boolean silenceLogged;
-    /** An update that arrived while the snapshot was on its way: applied after it when newer. */
-    byte[][] pending;
 
     HubLink(String endpoint, ZMQ.Socket sub, ZMQ.Socket dealer) {
         this.endpoint = endpoint;

@@ -123,7 +123,10 @@ public final class SyncServer implements AutoCloseable {
             zap.bind(ZAP_ENDPOINT);
             router = serverSocket(SocketType.ROUTER);
             router.setMaxMsgSize(SyncProtocol.MAX_STATUS_BYTES + 1024);
-            pub = serverSocket(SocketType.PUB);
+            // XPUB: it tells us when an agent (re)subscribes, and we send its state at once, so an
+            // agent that reconnects after a hub restart is in sync before the first heartbeat.
+            pub = serverSocket(SocketType.XPUB);
+            pub.setXpubVerbose(true);
             pub.setMaxMsgSize(1024); // subscriptions only
             try {
                 router.bind(bind);
@@ -169,9 +172,10 @@ public final class SyncServer implements AutoCloseable {
     }
 
     private void loop(ZMQ.Socket zap, ZMQ.Socket router, ZMQ.Socket pub) {
-        ZMQ.Poller poller = context.poller(3);
+        ZMQ.Poller poller = context.poller(4);
         int zapIndex = poller.register(zap, ZMQ.Poller.POLLIN);
         int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
+        int pubIndex = poller.register(pub, ZMQ.Poller.POLLIN);
         int wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
         long nextBeat = clock.getAsLong() + heartbeatMs;
         while (running) {
@@ -186,6 +190,9 @@ public final class SyncServer implements AutoCloseable {
                 for (int i = 0; i < MAX_BATCH && serveOne(router); i++) {
                     // serveOne returns false when nothing is left to read
                 }
+            }
+            if (poller.pollin(pubIndex)) {
+                subscriptions(pub);
             }
             if (poller.pollin(wakeIndex)) {
                 drainWake();
@@ -361,6 +368,30 @@ public final class SyncServer implements AutoCloseable {
                     desired.json().getBytes(StandardCharsets.UTF_8));
             stats.updatesPublished.incrementAndGet();
             Logger.debug("sync: published revision {} for agent {}", desired.revision(), agent);
+        }
+    }
+
+    /** An agent subscribed (first connection or reconnection): send it its full state now. */
+    private void subscriptions(ZMQ.Socket pub) {
+        for (int i = 0; i < MAX_BATCH; i++) {
+            byte[] frame = pub.recv(ZMQ.DONTWAIT);
+            if (frame == null) {
+                return;
+            }
+            while (pub.hasReceiveMore()) {
+                pub.recv(0);
+            }
+            if (frame.length < 3 || frame[0] != 1 || frame[frame.length - 1] != ' ') {
+                continue; // an unsubscription, or a topic that is not an agent's
+            }
+            String agent = new String(frame, 1, frame.length - 2, StandardCharsets.UTF_8);
+            AgentRegistry.Desired desired = registry.desired(agent);
+            if (desired != null) {
+                publish(pub, agent, SyncProtocol.KVPUB, SyncProtocol.longBytes(desired.revision()),
+                        desired.json().getBytes(StandardCharsets.UTF_8));
+                stats.updatesPublished.incrementAndGet();
+                Logger.debug("sync: agent {} subscribed; sent revision {}", agent, desired.revision());
+            }
         }
     }
 
