@@ -54,6 +54,11 @@ final class HubTestbed {
     }
 
     void writeHubConfig(Path file, CurveKeyFile keys, Path keyFile, int port, String api) throws IOException {
+        writeHubConfig(file, keyFile, port, api,
+                new JsonObject().add("type", "file").add("path", pools.toString()).add("interval", 0.2));
+    }
+
+    void writeHubConfig(Path file, Path keyFile, int port, String api, JsonObject source) throws IOException {
         JsonObject allow = new JsonObject();
         agentKeys.forEach((agent, k) -> allow.add(agent, k.publicKey()));
         JsonObject config = new JsonObject()
@@ -63,7 +68,7 @@ final class HubTestbed {
                 .add("api_token_file", dir.resolve("hub-api.token").toString())
                 .add("heartbeat", heartbeatSeconds)
                 .add("agents", allow)
-                .add("source", new JsonObject().add("type", "file").add("path", pools.toString()).add("interval", 0.2));
+                .add("source", source);
         Files.writeString(file, config.toString());
     }
 
