@@ -68,7 +68,6 @@ public final class StatusReport {
         }
         return Json.object()
                 .add("id", l.id())
-                .add("source", source(l.id()))
                 .add("address", l.address())
                 .add("port", l.port())
                 .add("mode", l.mode().uciName())
@@ -80,7 +79,8 @@ public final class StatusReport {
                 .add("rejected_connections", rejected)
                 .add("timeouts", runtime.timeouts())
                 .add("bytes_in", runtime.bytesIn())
-                .add("bytes_out", runtime.bytesOut());
+                .add("bytes_out", runtime.bytesOut())
+                .add("source", source(l.id()));
     }
 
     private static JsonObject pool(PoolRuntime pool, long nowMillis) {
@@ -90,13 +90,13 @@ public final class StatusReport {
         }
         return Json.object()
                 .add("id", pool.id())
-                .add("source", source(pool.id()))
                 .add("lb_algorithm", pool.settings().algorithm().name())
                 .add("protocol", pool.settings().protocol().name())
                 .add("healthmonitor", pool.settings().healthMonitorId() == null ? Json.NULL
                         : Json.value(pool.settings().healthMonitorId()))
                 .add("operating_status", pool.status().name())
-                .add("members", members);
+                .add("members", members)
+                .add("source", source(pool.id()));
     }
 
     /** "hub" for objects the hub delivered (read-only in LuCI), "local" for /etc/config/edgelb's. */
@@ -117,7 +117,6 @@ public final class StatusReport {
                         .add("age_seconds", Math.max(0, nowMillis - last.atMillis()) / 1000.0);
         return Json.object()
                 .add("id", m.id())
-                .add("source", source(m.id()))
                 .add("address", m.address())
                 .add("protocol_port", m.protocolPort())
                 .add("weight", m.weight())
@@ -131,6 +130,7 @@ public final class StatusReport {
                 .add("bytes_out", member.bytesOut())
                 .add("connect_failures", member.connectFailures())
                 .add("retries", member.retries())
-                .add("last_check", lastCheck);
+                .add("last_check", lastCheck)
+                .add("source", source(m.id()));
     }
 }

@@ -163,6 +163,17 @@ class HubSecurityTest {
              ZMQ.Socket dealer = client(context, SocketType.DEALER, f.bed().agentKeys.get("r2"),
                      f.bed().hubKeys.publicKey())) {
             dealer.connect(f.bed().endpoint());
+            // First a good request, so that the garbage below meets an established connection.
+            byte[] welcome = null;
+            for (int attempt = 0; attempt < 10 && welcome == null; attempt++) {
+                dealer.sendMore(SyncProtocol.ICANHAZ);
+                dealer.send("r2");
+                welcome = receiveWithin(dealer, Duration.ofSeconds(2));
+            }
+            assertEquals(SyncProtocol.KTHXBAI, new String(welcome, StandardCharsets.UTF_8));
+            while (dealer.hasReceiveMore()) {
+                dealer.recv();
+            }
             dealer.send("ICANHAZ"); // one frame: no agent id
             for (int i = 0; i < 6; i++) {
                 dealer.sendMore("x");
