@@ -145,6 +145,10 @@ public final class HubProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }
