@@ -42,7 +42,8 @@ class AgentRegistryTest {
         assertEquals(List.of(), registry.takeChanged());
 
         registry.replaceAll(Map.of("r1", state(81)));
-        assertEquals(first + 1, registry.desired("r1").revision(), "strictly increasing even within one ms");
+        long second = registry.desired("r1").revision();
+        assertTrue(second > first && second <= 1_002, "strictly increasing even within one ms: " + second);
         now.set(50_000);
         registry.replaceAll(Map.of("r1", state(82)));
         assertEquals(50_000, registry.desired("r1").revision());

@@ -174,20 +174,34 @@ final class HubTestbed {
         return AgentProcess.start(config, api);
     }
 
+    /**
+     * A port free now, below the kernel's ephemeral range (32768 and up): no outgoing connection of
+     * another process takes it before the hub or agent binds it, and a connect to it once it is
+     * closed cannot meet itself (a TCP self-connect needs the same local port).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return probe.getLocalPort();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 
-    /** P such that P and P+1 are free now. */
+    /**
+     * P such that P and P+1 are free now, below the kernel's ephemeral range (32768 and up), so
+     * that no outgoing connection of another process takes one of them before the hub binds.
+     */
     static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = freePort();
-            if (port >= 65535) {
-                continue;
-            }
-            try (ServerSocket next = new ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            try (ServerSocket first = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+                 ServerSocket next = new ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
                 return port;
             } catch (IOException taken) {
                 // try another

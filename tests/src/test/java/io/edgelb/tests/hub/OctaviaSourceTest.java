@@ -114,6 +114,7 @@ class OctaviaSourceTest {
             JsonObject poolStatus = served.get("pools").asArray().get(0).asObject();
             assertEquals("LEAST_CONNECTIONS", poolStatus.getString("lb_algorithm", "?"));
             assertTrue(poolStatus.getString("healthmonitor", "").startsWith("hub-"), poolStatus.toString());
+            agent.awaitStatus(s -> memberStatus(s, "hub-" + memberA).equals("ONLINE"), SYNC, "a checked up");
             assertEquals("a", HubTestbed.landOn(port));
 
             // A member update in Octavia: b joins, a is set down (admin_state_up false).
