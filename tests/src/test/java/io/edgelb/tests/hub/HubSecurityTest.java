@@ -117,11 +117,11 @@ class HubSecurityTest {
         bed.writePools(Map.of("r1", HubTestbed.objects(port, Map.of("m1", evil.port()))));
         // The rogue hub knows r1's public key (public keys are no secret) but not the real hub's secret key.
         Path rogueHubKey = dir.resolve("rogue-hub.key");
-        CurveKeyFile rogueKeys = HubTestbed.newKeys(rogueHubKey);
+        HubTestbed.newKeys(rogueHubKey);
         int roguePort = HubTestbed.freePortPair();
         String rogueApi = "127.0.0.1:" + HubTestbed.freePort();
         Path rogueConfig = dir.resolve("rogue-hub.json");
-        bed.writeHubConfig(rogueConfig, rogueKeys, rogueHubKey, roguePort, rogueApi);
+        bed.writeHubConfig(rogueConfig, rogueHubKey, roguePort, rogueApi);
         HubProcess rogue = closing(HubProcess.start(rogueConfig, rogueApi));
 
         String api = "127.0.0.1:" + HubTestbed.freePort();

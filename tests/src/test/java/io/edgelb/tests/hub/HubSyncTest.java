@@ -173,4 +173,36 @@ class HubSyncTest {
                 "r1 following the restarted hub");
         assertEquals(written, Files.getLastModifiedTime(stateFile), "no flash write for an unchanged state");
     }
+
+    /** Two hubs over the same source (sharing one key pair): losing one changes nothing for the agent. */
+    @Test
+    void anAgentFollowsTheHubThatStillAnswers() throws Exception {
+        TcpBackend a = closing(TcpBackend.start("a"));
+        TcpBackend b = closing(TcpBackend.start("b"));
+        HubTestbed bed = new HubTestbed(dir, List.of("r1"), 0.5);
+        int port = HubTestbed.freePort();
+        bed.writePools(Map.of("r1", HubTestbed.objects(port, Map.of("m1", a.port()))));
+        int secondPort = HubTestbed.freePortPair();
+        String secondApi = "127.0.0.1:" + HubTestbed.freePort();
+        Path secondConfig = dir.resolve("hub2.json");
+        bed.writeHubConfig(secondConfig, dir.resolve("hub.key"), secondPort, secondApi);
+        HubProcess first = closing(bed.startHub());
+        HubProcess second = closing(HubProcess.start(secondConfig, secondApi));
+        String secondEndpoint = "tcp://127.0.0.1:" + secondPort;
+        String api = "127.0.0.1:" + HubTestbed.freePort();
+        AgentProcess agent = closing(AgentProcess.start(bed.agentConfig("r1", api, dir.resolve("r1.key"),
+                bed.hubKeys.publicKey(), bed.endpoint() + " " + secondEndpoint), api));
+        agent.awaitStatus(s -> HubTestbed.members(s).containsKey("hub-m1")
+                && s.get("hub").asObject().get("endpoints").asArray().values().stream()
+                .allMatch(e -> e.asObject().getString("state", "").equals("synced")), SYNC, "r1 synced with both hubs");
+
+        first.kill();
+        bed.writePools(Map.of("r1", HubTestbed.objects(port, Map.of("m2", b.port()))));
+        JsonObject status = agent.awaitStatus(s -> HubTestbed.members(s).equals(Map.of("hub-m2", "hub")), SYNC,
+                "the change through the hub that still answers");
+        assertEquals(secondEndpoint, status.get("hub").asObject().getString("applied_from", "?"));
+        assertEquals(second.agent("r1").get("desired").asObject().getLong("revision", -1),
+                status.get("hub").asObject().getLong("applied_revision", -2));
+        assertEquals("b", HubTestbed.landOn(port));
+    }
 }

@@ -43,7 +43,7 @@ final class HubTestbed {
         hubApi = "127.0.0.1:" + freePort();
         hubConfig = dir.resolve("hub.json");
         pools = dir.resolve("pools.json");
-        writeHubConfig(hubConfig, hubKeys, dir.resolve("hub.key"), hubPort, hubApi);
+        writeHubConfig(hubConfig, dir.resolve("hub.key"), hubPort, hubApi);
     }
 
     static CurveKeyFile newKeys(Path file) throws IOException {
@@ -53,7 +53,7 @@ final class HubTestbed {
         return keys;
     }
 
-    void writeHubConfig(Path file, CurveKeyFile keys, Path keyFile, int port, String api) throws IOException {
+    void writeHubConfig(Path file, Path keyFile, int port, String api) throws IOException {
         writeHubConfig(file, keyFile, port, api,
                 new JsonObject().add("type", "file").add("path", pools.toString()).add("interval", 0.2));
     }
@@ -109,7 +109,10 @@ final class HubTestbed {
                 + m + "}}";
     }
 
-    /** An agent's UCI file following this hub; keyFile and serverKey may be swapped for rogue tests. */
+    /**
+     * An agent's UCI file following this hub; keyFile and serverKey may be swapped for rogue tests,
+     * endpoint may list several endpoints separated by spaces.
+     */
     Path agentConfig(String agent, String api, Path keyFile, String serverKey, String endpoint) throws IOException {
         Path agentDir = dir.resolve("agent-" + agent + "-" + api.replace(':', '_'));
         Files.createDirectories(agentDir);
@@ -124,7 +127,7 @@ final class HubTestbed {
                 "",
                 "config hub 'hub'",
                 "\toption enabled '1'",
-                "\tlist endpoint '" + endpoint + "'",
+                "\tlist endpoint '" + String.join("'\n\tlist endpoint '", endpoint.split(" ")) + "'",
                 "\toption server_key '" + serverKey + "'",
                 "\toption key_file '" + keyFile + "'",
                 "\toption agent_id '" + agent + "'",
