@@ -108,7 +108,7 @@ class OctaviaSourceTest {
             octavia.awaitActive(lb);
 
             JsonObject served = agent.awaitStatus(s -> hubMembers(s).equals(Map.of("hub-" + memberA, true))
-                            && hubListenerListening(s, "hub-" + listener)
+                            && hubListenerListening(s, "hub-" + listener, "hub-" + pool)
                             && !s.get("pools").asArray().get(0).asObject().get("healthmonitor").isNull(),
                     SYNC, "the Octavia tree on the agent");
             JsonObject poolStatus = served.get("pools").asArray().get(0).asObject();
@@ -163,10 +163,12 @@ class OctaviaSourceTest {
         return "absent";
     }
 
-    private static boolean hubListenerListening(JsonObject status, String id) {
+    /** The listener listens and routes to the pool (a listener seen before its pool was set has none). */
+    private static boolean hubListenerListening(JsonObject status, String id, String pool) {
         for (JsonValue l : status.get("listeners").asArray()) {
             if (l.asObject().getString("id", "").equals(id)) {
                 return l.asObject().getString("state", "").equals("listening")
+                        && Json.value(pool).equals(l.asObject().get("pool"))
                         && l.asObject().getString("source", "").equals("hub");
             }
         }
