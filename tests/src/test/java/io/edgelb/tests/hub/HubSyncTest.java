@@ -149,7 +149,7 @@ class HubSyncTest {
         HubProcess hub = closing(bed.startHub());
         String api = "127.0.0.1:" + HubTestbed.freePort();
         Path config = bed.agentConfig("r1", api);
-        AgentProcess agent = AgentProcess.start(config, api);
+        AgentProcess agent = closing(AgentProcess.start(config, api)); // closed again below: harmless
         agent.awaitStatus(s -> HubTestbed.members(s).containsKey("hub-m1"), SYNC, "r1 synced");
         Path stateFile = config.getParent().resolve("hub-state.json");
         io.edgelb.agent.testing.Await.until(() -> Files.isRegularFile(stateFile), SYNC, stateFile + " written");
