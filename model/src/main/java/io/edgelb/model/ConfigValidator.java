@@ -109,9 +109,15 @@ public final class ConfigValidator {
             if (hub.serverKey() == null) {
                 error(Kind.HUB, id, "server_key", "the hub is enabled but server_key (the hub's public key) is missing");
             }
+            if (hub.agentId() == null) {
+                error(Kind.HUB, id, "agent_id", "the hub is enabled but agent_id (this router's id at the hub) is missing");
+            }
         }
         if (hub.keyFile() == null || !hub.keyFile().startsWith("/")) {
             error(Kind.HUB, id, "key_file", "key_file '" + hub.keyFile() + "' is not an absolute path");
+        }
+        if (hub.stateFile() == null || !hub.stateFile().startsWith("/")) {
+            error(Kind.HUB, id, "state_file", "state_file '" + hub.stateFile() + "' is not an absolute path");
         }
         if (hub.agentId() != null && !hub.agentId().matches("[A-Za-z0-9_.-]{1,64}")) {
             error(Kind.HUB, id, "agent_id", "agent_id '" + hub.agentId()

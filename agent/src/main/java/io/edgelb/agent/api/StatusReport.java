@@ -8,6 +8,7 @@ import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.reconcile.Reconciler;
 import io.edgelb.agent.relay.ListenerRuntime;
+import io.edgelb.agent.sync.HubObjects;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.VxlanLink;
@@ -120,7 +121,8 @@ public final class StatusReport {
                 .add("rejected_connections", rejected)
                 .add("timeouts", runtime.timeouts())
                 .add("bytes_in", runtime.bytesIn())
-                .add("bytes_out", runtime.bytesOut());
+                .add("bytes_out", runtime.bytesOut())
+                .add("source", source(l.id()));
     }
 
     private static JsonObject pool(PoolRuntime pool, long nowMillis) {
@@ -135,7 +137,13 @@ public final class StatusReport {
                 .add("healthmonitor", pool.settings().healthMonitorId() == null ? Json.NULL
                         : Json.value(pool.settings().healthMonitorId()))
                 .add("operating_status", pool.status().name())
-                .add("members", members);
+                .add("members", members)
+                .add("source", source(pool.id()));
+    }
+
+    /** "hub" for objects the hub delivered (read-only in LuCI), "local" for /etc/config/edgelb's. */
+    private static String source(String id) {
+        return HubObjects.isHub(id) ? "hub" : "local";
     }
 
     static JsonObject member(MemberRuntime member, long nowMillis) {
@@ -164,6 +172,7 @@ public final class StatusReport {
                 .add("bytes_out", member.bytesOut())
                 .add("connect_failures", member.connectFailures())
                 .add("retries", member.retries())
-                .add("last_check", lastCheck);
+                .add("last_check", lastCheck)
+                .add("source", source(m.id()));
     }
 }

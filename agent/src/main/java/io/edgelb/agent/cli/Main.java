@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * The {@code edgelb-agent} command line: {@code run}, {@code check}, {@code demo}, {@code status},
- * {@code reload}, {@code drain}, {@code enable}, {@code version}. Exit status 0 on success, 1 on
+ * {@code reload}, {@code drain}, {@code enable}, {@code keygen}, {@code version}. Exit status 0 on success, 1 on
  * failure (an invalid configuration, an unreachable agent), 2 on a bad command line.
  */
 public final class Main {
@@ -19,6 +19,8 @@ public final class Main {
             "  reload                   make the running agent re-read its configuration (as SIGHUP)",
             "  drain MEMBER             stop sending new connections to a member",
             "  enable MEMBER            undo drain",
+            "  keygen [--out FILE]      write this agent's CURVE key pair for the hub (default: the hub",
+            "                           section's key_file, /etc/edgelb/agent.key); prints the public key",
             "  version                  print the version",
             "",
             "status, reload, drain and enable find the agent through --api HOST:PORT, else the agent",
@@ -55,6 +57,7 @@ public final class Main {
             case "reload" -> ControlCommands.reload(rest, out, err);
             case "drain" -> ControlCommands.drain(rest, out, err, true);
             case "enable" -> ControlCommands.drain(rest, out, err, false);
+            case "keygen" -> KeygenCommand.run(rest, out, err);
             case "version", "--version" -> {
                 out.println("edgelb-agent " + version());
                 yield 0;

@@ -13,6 +13,9 @@ import io.edgelb.agent.health.HealthCheckService;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.reconcile.Reconciler;
 import io.edgelb.agent.relay.RelayServer;
+import io.edgelb.agent.sync.HubFollower;
+import io.edgelb.agent.sync.HubObjects;
+import io.edgelb.agent.sync.HubState;
 import io.edgelb.model.AgentSettings;
 import io.edgelb.model.Config;
 import io.edgelb.model.HostPort;
@@ -60,6 +63,10 @@ public final class Agent implements AgentControl {
     /** Coalesces health transitions: one DNAT refresh queued on the control thread at a time. */
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final String version;
+    /** Hub-delivered objects and the hub client (io.edgelb.agent.sync); driven from the control thread. */
+    private final HubFollower hub = new HubFollower(clock);
+    /** The last valid local (UCI) snapshot, which hub states are composed with. Control thread. */
+    private Config localConfig;
 
     // Written on the control thread, read by API threads.
     private volatile ApiServer api;
@@ -113,8 +120,17 @@ public final class Agent implements AgentControl {
     /** Control thread: the first apply, the token and the API; a failure message goes to the operator. */
     private void startServing(ConfigSource.Loaded initial, int workers) {
         Config config = initial.config();
+        localConfig = config;
+        hub.configure(config.hub(), this::deliverHubState, this::status);
+        Config composed = hub.compose(config);
+        List<String> hubErrors = HubFollower.problemsOf(composed);
+        if (!hubErrors.isEmpty()) {
+            Logger.error("the persisted hub state does not fit the local configuration; serving local objects only:");
+            hubErrors.forEach(e -> Logger.error("  {}", e));
+            composed = config;
+        }
         try {
-            reconciler.apply(config);
+            reconciler.apply(composed);
         } catch (RelayServer.BindException | SystemCommandException e) {
             throw new IllegalStateException(e.getMessage());
         }
@@ -131,8 +147,8 @@ public final class Agent implements AgentControl {
         initial.warnings().forEach(w -> Logger.warn("{}", w));
         Logger.info("edgelb {} serving generation 1 of {}: {} listener(s), {} pool(s), {} member(s); "
                         + "{} event loop(s), transport {}; API http://{}/api/status",
-                version, source.describe(), config.listeners().size(), config.pools().size(),
-                config.members().size(), workers, transport, api.address());
+                version, source.describe(), composed.listeners().size(), composed.pools().size(),
+                composed.members().size(), workers, transport, api.address());
         scheduleDrainSweep();
     }
 
@@ -154,7 +170,7 @@ public final class Agent implements AgentControl {
 
     @Override
     public JsonObject status() {
-        return StatusReport.build(facts(), reconciler, clock.getAsLong());
+        return StatusReport.build(facts(), reconciler, clock.getAsLong()).add("hub", hub.describe());
     }
 
     @Override
@@ -178,14 +194,21 @@ public final class Agent implements AgentControl {
             return rejected(now, loaded.errors(), loaded.warnings());
         }
         Config previous = reconciler.running();
+        hub.configure(loaded.config().hub(), this::deliverHubState, this::status);
+        Config composed = hub.compose(loaded.config());
+        List<String> hubErrors = HubFollower.problemsOf(composed);
+        if (!hubErrors.isEmpty()) {
+            return rejected(now, hubErrors, loaded.warnings());
+        }
         try {
-            reconciler.apply(loaded.config());
+            reconciler.apply(composed);
         } catch (RelayServer.BindException e) {
             return rejected(now, List.of(e.getMessage()), loaded.warnings());
         } catch (SystemCommandException e) {
             return rejected(now, List.of("system: " + e.getMessage()
                     + " (previous VXLAN/DNAT state restored; listeners unchanged)"), loaded.warnings());
         }
+        localConfig = loaded.config();
         List<String> warnings = new java.util.ArrayList<>(loaded.warnings());
         warnings.addAll(applyAgentSettings(previous.agent(), loaded.config().agent()));
         generation++;
@@ -262,6 +285,53 @@ public final class Agent implements AgentControl {
         }
     }
 
+    // --- hub states (io.edgelb.agent.sync) -------------------------------------------------------
+
+    /** Hub client thread: moves a received state to the control thread. */
+    private void deliverHubState(HubState state) {
+        try {
+            control.execute(() -> applyHubState(state));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            Logger.debug("hub state revision {} arrived while stopping", state.revision());
+        }
+    }
+
+    /**
+     * Control thread: the same path as a reload. The hub's objects join the last good local snapshot,
+     * the whole is validated and reconciled; a state that does not fit is refused and reported, and the
+     * previous one stays in force. Only a real change of objects reconciles and persists.
+     */
+    private void applyHubState(HubState state) {
+        if (shuttingDown || localConfig == null) {
+            return;
+        }
+        if (!hub.changes(state)) {
+            hub.applied(state);
+            return;
+        }
+        Config composed = HubObjects.compose(localConfig, HubObjects.namespaced(state.objects()));
+        List<String> errors = HubFollower.problemsOf(composed);
+        if (errors.isEmpty()) {
+            try {
+                reconciler.apply(composed);
+            } catch (RelayServer.BindException e) {
+                errors = List.of("hub: " + e.getMessage());
+            } catch (SystemCommandException e) {
+                errors = List.of("hub: system: " + e.getMessage() + " (previous VXLAN/DNAT state restored)");
+            }
+        }
+        if (!errors.isEmpty()) {
+            hub.refused(state, errors);
+            return;
+        }
+        hub.applied(state);
+        generation++;
+        Logger.info("hub revision {} from {} applied as generation {}: {} listener(s), {} pool(s), {} member(s)",
+                state.revision(), state.endpoint(), generation, state.objects().listeners().size(),
+                state.objects().pools().size(), state.objects().members().size());
+        scheduleDrainSweep();
+    }
+
     // --- drains ----------------------------------------------------------------------------------
 
     /** Runs the drain sweep once a second while any member drains; nothing runs when none does. */
@@ -312,6 +382,7 @@ public final class Agent implements AgentControl {
     }
 
     private void stopNow() {
+        hub.close();
         health.close();
         reconciler.removeSystemDnat();
         ApiServer current = api;

@@ -171,7 +171,8 @@ final class EdgelbMapper {
                 o.list("endpoint"),
                 o.string("server_key", null),
                 o.string("key_file", HubSettings.DEFAULT_KEY_FILE),
-                o.string("agent_id", null));
+                o.string("agent_id", null),
+                o.string("state_file", HubSettings.DEFAULT_STATE_FILE));
     }
 
     private static Listener listener(String id, OptionReader o) {

@@ -135,7 +135,7 @@ class EdgelbConfigLoaderTest {
         assertEquals(new AgentSettings(true, "127.0.0.1:9090", "/etc/edgelb/api.token", "/tmp/edgelb", 2, 30_000,
                 2_500, "debug", "auto", "auto"), c.agent());
         assertEquals(new HubSettings(true, List.of("tcp://hub.example.net:5570", "tcp://[2001:db8::1]:5570"),
-                SERVER_KEY, "/etc/edgelb/agent.key", "edge-1"), c.hub());
+                SERVER_KEY, "/etc/edgelb/agent.key", "edge-1", HubSettings.DEFAULT_STATE_FILE), c.hub());
         assertEquals(List.of("http"), List.copyOf(c.listeners().keySet()));
         assertEquals(new Listener("http", "192.0.2.1", 80, ListenerMode.RELAY, "web", 20_000, 60_000, 3_000, 70_000,
                 List.of("192.0.2.0/24", "2001:db8::/32"), true, false), c.listeners().get("http"));

@@ -1,0 +1,81 @@
+package io.edgelb.agent.sync;
+
+import io.edgelb.model.Config;
+import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.Listener;
+import io.edgelb.model.Member;
+import io.edgelb.model.Pool;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Puts hub-delivered objects beside the local ones in one snapshot. Their ids get the prefix
+ * {@value #PREFIX}: UCI section names cannot hold '-', so a hub object can never replace a local
+ * one nor be replaced by a local edit, and LuCI can tell them apart (they are read-only there).
+ * References between hub objects are renamed with them; a hub object never refers to a local one.
+ */
+public final class HubObjects {
+    public static final String PREFIX = "hub-";
+
+    private HubObjects() {
+    }
+
+    public static boolean isHub(String id) {
+        return id != null && id.startsWith(PREFIX);
+    }
+
+    /** The id the hub knows an object by. */
+    public static String hubId(String id) {
+        return isHub(id) ? id.substring(PREFIX.length()) : id;
+    }
+
+    /** The hub's objects with namespaced ids. */
+    public static Config namespaced(Config hub) {
+        Map<String, Listener> listeners = new LinkedHashMap<>();
+        for (Listener l : hub.listeners().values()) {
+            listeners.put(PREFIX + l.id(), new Listener(PREFIX + l.id(), l.address(), l.port(), l.mode(),
+                    ref(l.poolId()), l.connectionLimit(), l.timeoutClientDataMs(), l.timeoutMemberConnectMs(),
+                    l.timeoutMemberDataMs(), l.allowedCidrs(), l.enabled()));
+        }
+        Map<String, Pool> pools = new LinkedHashMap<>();
+        for (Pool p : hub.pools().values()) {
+            pools.put(PREFIX + p.id(), new Pool(PREFIX + p.id(), p.algorithm(), p.protocol(), p.persistence(),
+                    p.persistenceTimeoutMs(), ref(p.healthMonitorId()), p.enabled()));
+        }
+        Map<String, Member> members = new LinkedHashMap<>();
+        for (Member m : hub.members().values()) {
+            members.put(PREFIX + m.id(), new Member(PREFIX + m.id(), ref(m.poolId()), m.address(), m.protocolPort(),
+                    m.weight(), m.backup(), m.enabled(), m.monitorAddress(), m.monitorPort()));
+        }
+        Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
+        for (HealthMonitor h : hub.healthMonitors().values()) {
+            monitors.put(PREFIX + h.id(), new HealthMonitor(PREFIX + h.id(), h.type(), h.delayMs(), h.timeoutMs(),
+                    h.maxRetries(), h.maxRetriesDown(), h.httpMethod(), h.urlPath(), h.expectedCodes(), h.domainName(),
+                    h.enabled()));
+        }
+        return new Config(hub.agent(), hub.hub(), listeners, pools, members, monitors, Map.of());
+    }
+
+    /** The local snapshot with the (namespaced) hub objects added; hub may be null (none). */
+    public static Config compose(Config local, Config namespacedHub) {
+        if (namespacedHub == null) {
+            return local;
+        }
+        return new Config(local.agent(), local.hub(),
+                merged(local.listeners(), namespacedHub.listeners()),
+                merged(local.pools(), namespacedHub.pools()),
+                merged(local.members(), namespacedHub.members()),
+                merged(local.healthMonitors(), namespacedHub.healthMonitors()),
+                local.vxlans());
+    }
+
+    private static <T> Map<String, T> merged(Map<String, T> local, Map<String, T> hub) {
+        Map<String, T> all = new LinkedHashMap<>(local);
+        all.putAll(hub); // disjoint by construction: hub ids hold '-', UCI names cannot
+        return all;
+    }
+
+    private static String ref(String id) {
+        return id == null ? null : PREFIX + id;
+    }
+}

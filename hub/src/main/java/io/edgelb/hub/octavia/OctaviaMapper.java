@@ -1,0 +1,293 @@
+package io.edgelb.hub.octavia;
+
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import io.edgelb.model.AgentSettings;
+import io.edgelb.model.Config;
+import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.HubSettings;
+import io.edgelb.model.LbAlgorithm;
+import io.edgelb.model.Listener;
+import io.edgelb.model.ListenerMode;
+import io.edgelb.model.Member;
+import io.edgelb.model.MonitorType;
+import io.edgelb.model.Pool;
+import io.edgelb.model.PoolProtocol;
+import io.edgelb.model.SessionPersistence;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one poll of Octavia into per-agent snapshots. A load balancer goes to every agent named by
+ * one of its tags ({@code edgelb:<agent-id>}); its listeners, pools, members and health monitor map
+ * field for field onto the model, keeping Octavia's ids.
+ *
+ * <p>Provisioning status: ACTIVE objects are used (and remembered); an object in PENDING_UPDATE is
+ * used as it was when last ACTIVE, so a change in flight never makes a load balancer blink out on
+ * the routers; PENDING_CREATE, PENDING_DELETE and ERROR objects are left out.
+ *
+ * <p>What edgelb cannot do is mapped to the nearest thing or left out, and said in a note:
+ * HTTP/HTTPS listeners and pools are relayed as TCP (no L7 features); TERMINATED_HTTPS, UDP, SCTP
+ * and PROMETHEUS listeners and UDP/SCTP pools are left out; a PING monitor becomes a TCP connect
+ * check of the member port (a Java agent cannot send ICMP without root raw sockets);
+ * UDP-CONNECT/SCTP monitors are left out (the pool is then unmonitored); cookie persistence is
+ * dropped (edgelb balances TCP); a monitor timeout longer than its delay is cut to the delay.
+ */
+final class OctaviaMapper {
+    private final String tagPrefix;
+    private final String listenerAddress;
+    private final Map<String, JsonObject> lastActive;
+    private final Map<String, JsonObject> nextActive = new HashMap<>();
+    private final Set<String> notes = new LinkedHashSet<>();
+
+    /** lastActive: the ACTIVE versions remembered from the previous poll (by id). */
+    OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive) {
+        this.tagPrefix = tagPrefix;
+        this.listenerAddress = listenerAddress;
+        this.lastActive = lastActive;
+    }
+
+    /** The ACTIVE versions of this poll, to pass to the next mapper. */
+    Map<String, JsonObject> remembered() {
+        return nextActive;
+    }
+
+    Set<String> notes() {
+        return notes;
+    }
+
+    /** Agent id → its snapshot (not validated yet). Agents that no load balancer names are absent. */
+    Map<String, Config> map(OctaviaObjects objects) {
+        Map<String, JsonObject> monitorsById = new HashMap<>();
+        for (JsonObject hm : usable(objects.healthMonitors())) {
+            monitorsById.put(hm.getString("id", ""), hm);
+        }
+        List<JsonObject> listeners = usable(objects.listeners());
+        List<JsonObject> pools = usable(objects.pools());
+        Map<String, Builder> agents = new LinkedHashMap<>();
+        for (JsonObject lb : usable(objects.loadBalancers())) {
+            String lbId = lb.getString("id", "");
+            List<String> targets = agentsOf(lb);
+            if (targets.isEmpty()) {
+                continue;
+            }
+            Builder part = new Builder();
+            for (JsonObject pool : pools) {
+                if (belongsTo(pool, lbId)) {
+                    pool(part, pool, monitorsById, objects.membersByPool().getOrDefault(pool.getString("id", ""),
+                            List.of()));
+                }
+            }
+            for (JsonObject listener : listeners) {
+                if (belongsTo(listener, lbId)) {
+                    listener(part, listener, lb);
+                }
+            }
+            for (String agent : targets) {
+                agents.computeIfAbsent(agent, a -> new Builder()).add(part);
+            }
+        }
+        Map<String, Config> result = new LinkedHashMap<>();
+        agents.forEach((agent, b) -> result.put(agent, b.build()));
+        return result;
+    }
+
+    /** The agents a load balancer is tagged for; pools of untagged load balancers never need their members. */
+    List<String> agentsOf(JsonObject lb) {
+        List<String> agents = new ArrayList<>();
+        JsonValue tags = lb.get("tags");
+        if (tags != null && tags.isArray()) {
+            for (JsonValue tag : tags.asArray()) {
+                if (tag.isString() && tag.asString().startsWith(tagPrefix)
+                        && tag.asString().length() > tagPrefix.length()) {
+                    agents.add(tag.asString().substring(tagPrefix.length()));
+                }
+            }
+        }
+        return agents;
+    }
+
+    /** ACTIVE objects, and PENDING_UPDATE ones as last seen ACTIVE. */
+    List<JsonObject> usable(List<JsonObject> objects) {
+        List<JsonObject> result = new ArrayList<>();
+        for (JsonObject o : objects) {
+            String id = o.getString("id", "");
+            String status = o.getString("provisioning_status", "ACTIVE");
+            if (status.equals("ACTIVE")) {
+                nextActive.put(id, o);
+                result.add(o);
+            } else if (status.equals("PENDING_UPDATE") && lastActive.containsKey(id)) {
+                nextActive.put(id, lastActive.get(id));
+                result.add(lastActive.get(id));
+            }
+        }
+        return result;
+    }
+
+    private static boolean belongsTo(JsonObject child, String lbId) {
+        JsonValue lbs = child.get("loadbalancers");
+        if (lbs == null || !lbs.isArray()) {
+            return false;
+        }
+        for (JsonValue lb : lbs.asArray()) {
+            if (lb.isObject() && lbId.equals(lb.asObject().getString("id", null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void listener(Builder b, JsonObject l, JsonObject lb) {
+        String id = l.getString("id", "");
+        String protocol = l.getString("protocol", "TCP");
+        if (!Set.of("TCP", "HTTP", "HTTPS").contains(protocol)) {
+            notes.add("listener " + id + ": protocol " + protocol + " is not supported by edgelb; left out");
+            return;
+        }
+        if (!protocol.equals("TCP")) {
+            notes.add("listener " + id + ": " + protocol + " is relayed as TCP (no L7 policies or header insertion)");
+        }
+        String address = listenerAddress.equals("vip") ? text(lb, "vip_address") : listenerAddress;
+        String pool = text(l, "default_pool_id");
+        if (pool != null && !b.pools.containsKey(pool)) {
+            pool = null; // left out (unsupported or not ACTIVE): the listener refuses connections meanwhile
+        }
+        List<String> cidrs = new ArrayList<>();
+        JsonValue allowed = l.get("allowed_cidrs");
+        if (allowed != null && allowed.isArray()) {
+            allowed.asArray().forEach(c -> cidrs.add(c.isString() ? c.asString() : String.valueOf(c)));
+        }
+        b.listeners.put(id, new Listener(id, address == null ? Listener.DEFAULT_ADDRESS : address,
+                number(l, "protocol_port", 0), ListenerMode.RELAY, pool, number(l, "connection_limit", -1),
+                number(l, "timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
+                number(l, "timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
+                number(l, "timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
+                cidrs, l.getBoolean("admin_state_up", true)));
+    }
+
+    private void pool(Builder b, JsonObject p, Map<String, JsonObject> monitors, List<JsonObject> members) {
+        String id = p.getString("id", "");
+        String protocol = p.getString("protocol", "TCP");
+        PoolProtocol poolProtocol = switch (protocol) {
+            case "TCP", "HTTP", "HTTPS" -> PoolProtocol.TCP;
+            case "PROXY" -> PoolProtocol.PROXY;
+            case "PROXYV2" -> PoolProtocol.PROXYV2;
+            default -> null;
+        };
+        if (poolProtocol == null) {
+            notes.add("pool " + id + ": protocol " + protocol + " is not supported by edgelb; left out");
+            return;
+        }
+        LbAlgorithm algorithm;
+        try {
+            algorithm = LbAlgorithm.parse(p.getString("lb_algorithm", "ROUND_ROBIN"));
+        } catch (IllegalArgumentException e) {
+            notes.add("pool " + id + ": " + e.getMessage() + "; ROUND_ROBIN used");
+            algorithm = LbAlgorithm.ROUND_ROBIN;
+        }
+        SessionPersistence persistence = SessionPersistence.NONE;
+        long persistenceMs = Pool.DEFAULT_PERSISTENCE_TIMEOUT_MS;
+        JsonValue sp = p.get("session_persistence");
+        if (sp != null && sp.isObject()) {
+            String type = sp.asObject().getString("type", "");
+            if (type.equals("SOURCE_IP")) {
+                persistence = SessionPersistence.SOURCE_IP;
+                persistenceMs = number(sp.asObject(), "persistence_timeout", persistenceMs / 1000) * 1000;
+            } else {
+                notes.add("pool " + id + ": session_persistence " + type + " needs HTTP; not applied");
+            }
+        }
+        String monitorId = text(p, "healthmonitor_id");
+        if (monitorId != null) {
+            monitorId = monitor(b, monitors.get(monitorId), monitorId);
+        }
+        b.pools.put(id, new Pool(id, algorithm, poolProtocol, persistence, persistenceMs, monitorId,
+                p.getBoolean("admin_state_up", true)));
+        for (JsonObject m : usable(members)) {
+            String memberId = m.getString("id", "");
+            b.members.put(memberId, new Member(memberId, id, text(m, "address"), number(m, "protocol_port", 0),
+                    number(m, "weight", Member.DEFAULT_WEIGHT), m.getBoolean("backup", false),
+                    m.getBoolean("admin_state_up", true), text(m, "monitor_address"), number(m, "monitor_port", 0)));
+        }
+    }
+
+    /** Maps the pool's monitor; returns its id, or null when it is left out. */
+    private String monitor(Builder b, JsonObject hm, String id) {
+        if (hm == null) {
+            return null; // not ACTIVE yet
+        }
+        String typeName = hm.getString("type", "");
+        MonitorType type;
+        if (typeName.equals("PING")) {
+            notes.add("healthmonitor " + id + ": PING is checked as a TCP connect to the member port");
+            type = MonitorType.TCP;
+        } else {
+            try {
+                type = MonitorType.parse(typeName);
+            } catch (IllegalArgumentException e) {
+                notes.add("healthmonitor " + id + ": type " + typeName + " is not supported; the pool is unmonitored");
+                return null;
+            }
+        }
+        long delay = number(hm, "delay", HealthMonitor.DEFAULT_DELAY_MS / 1000) * 1000;
+        long timeout = number(hm, "timeout", HealthMonitor.DEFAULT_TIMEOUT_MS / 1000) * 1000;
+        if (timeout > delay) {
+            notes.add("healthmonitor " + id + ": timeout " + timeout / 1000 + "s is longer than delay " + delay / 1000
+                    + "s; cut to the delay");
+            timeout = delay;
+        }
+        b.monitors.put(id, new HealthMonitor(id, type, delay, timeout,
+                number(hm, "max_retries", HealthMonitor.DEFAULT_MAX_RETRIES),
+                number(hm, "max_retries_down", HealthMonitor.DEFAULT_MAX_RETRIES_DOWN),
+                orDefault(text(hm, "http_method"), HealthMonitor.DEFAULT_HTTP_METHOD),
+                orDefault(text(hm, "url_path"), HealthMonitor.DEFAULT_URL_PATH),
+                orDefault(text(hm, "expected_codes"), HealthMonitor.DEFAULT_EXPECTED_CODES),
+                text(hm, "domain_name"), hm.getBoolean("admin_state_up", true)));
+        return id;
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static String text(JsonObject o, String name) {
+        JsonValue v = o.get(name);
+        return v != null && v.isString() ? v.asString() : null;
+    }
+
+    private static int number(JsonObject o, String name, int fallback) {
+        JsonValue v = o.get(name);
+        return v != null && v.isNumber() ? (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v.asDouble()))
+                : fallback;
+    }
+
+    private static long number(JsonObject o, String name, long fallback) {
+        JsonValue v = o.get(name);
+        return v != null && v.isNumber() ? (long) v.asDouble() : fallback;
+    }
+
+    /** The objects of one or more load balancers for one agent, in Octavia's order. */
+    private static final class Builder {
+        final Map<String, Listener> listeners = new LinkedHashMap<>();
+        final Map<String, Pool> pools = new LinkedHashMap<>();
+        final Map<String, Member> members = new LinkedHashMap<>();
+        final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
+
+        void add(Builder other) {
+            listeners.putAll(other.listeners);
+            pools.putAll(other.pools);
+            members.putAll(other.members);
+            monitors.putAll(other.monitors);
+        }
+
+        Config build() {
+            return new Config(AgentSettings.defaults(), HubSettings.disabled(), listeners, pools, members, monitors,
+                    Map.of());
+        }
+    }
+}

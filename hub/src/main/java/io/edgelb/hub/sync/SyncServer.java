@@ -1,0 +1,444 @@
+package io.edgelb.hub.sync;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonValue;
+import io.edgelb.hub.registry.AgentRegistry;
+import io.edgelb.model.json.JsonGuard;
+import io.edgelb.model.sync.CurveKeyFile;
+import io.edgelb.model.sync.SyncProtocol;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.tinylog.Logger;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import zmq.Msg;
+import zmq.io.Metadata;
+
+/**
+ * The hub's side of the sync protocol ({@link SyncProtocol}): answers snapshot requests, publishes
+ * each agent's full state when it changes, sends heartbeats, takes status reports, and decides,
+ * as the ZAP handler, which CURVE keys may connect at all.
+ *
+ * <p>Threading: one thread ({@code hub-sync}) creates and owns every ZeroMQ socket (jeromq sockets
+ * are not thread-safe). Other threads only write to the registry and wake it through a pipe.
+ * Shutdown: a flag and a wake-up, then the context is terminated; the thread is never interrupted.
+ */
+public final class SyncServer implements AutoCloseable {
+    /** The ZAP endpoint libzmq and jeromq ask for every handshake (RFC 27). */
+    private static final String ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+    private static final int MAX_FRAMES = 4;
+    private static final int MAX_BATCH = 1000;
+    /** Many agents reconnect at once after a restart; the default backlog of 100 makes them back off for seconds. */
+    private static final int BACKLOG = 4096;
+    private static final int ZMTP_HEARTBEAT_MS = 5_000;
+    private static final int ZMTP_TIMEOUT_MS = 15_000;
+
+    private final ZMQ.Context context;
+    private final AgentRegistry registry;
+    private final CurveKeyFile keys;
+    private final String bind;
+    private final long heartbeatMs;
+    private final LongSupplier clock;
+    private final Pipe wake;
+    private final byte[] instance = new byte[8];
+    private final Map<String, String> agentByKey = new HashMap<>();
+    private final SyncStats stats = new SyncStats();
+    private final RefusalLog refusals = new RefusalLog();
+    private final CompletableFuture<Void> bound = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private SyncServer(String bind, int ioThreads, long heartbeatMs, CurveKeyFile keys, AgentRegistry registry,
+                       LongSupplier clock) throws IOException {
+        this.context = ZMQ.context(ioThreads);
+        this.bind = bind;
+        this.heartbeatMs = heartbeatMs;
+        this.keys = keys;
+        this.registry = registry;
+        this.clock = clock;
+        this.wake = Pipe.open();
+        wake.source().configureBlocking(false);
+        wake.sink().configureBlocking(false);
+        new SecureRandom().nextBytes(instance);
+        registry.allowList().forEach((agent, key) -> agentByKey.put(key, agent));
+        this.thread = new Thread(this::run, "hub-sync");
+    }
+
+    /** Binds ROUTER on the bind port and PUB on the next; throws IllegalStateException when it cannot. */
+    public static SyncServer start(String bind, int ioThreads, long heartbeatMs, CurveKeyFile keys,
+                                   AgentRegistry registry, LongSupplier clock) throws IOException {
+        SyncServer server = new SyncServer(bind, ioThreads, heartbeatMs, keys, registry, clock);
+        registry.onChange(server::wake);
+        server.thread.start();
+        try {
+            server.bound.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            server.close();
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            server.close();
+            throw new IllegalStateException("the sync server did not start: " + e);
+        }
+        return server;
+    }
+
+    public SyncStats stats() {
+        return stats;
+    }
+
+    public String instanceHex() {
+        return java.util.HexFormat.of().formatHex(instance);
+    }
+
+    /** Any thread: makes the sync thread look at the registry now. */
+    public void wake() {
+        try {
+            wake.sink().write(ByteBuffer.wrap(new byte[] {1}));
+        } catch (IOException e) {
+            // closed: the server is stopping
+        }
+    }
+
+    private void run() {
+        ZMQ.Socket zap = null;
+        ZMQ.Socket router = null;
+        ZMQ.Socket pub = null;
+        try {
+            // The ZAP handler must exist before the first handshake: without one, CURVE admits any key.
+            zap = context.socket(SocketType.REP);
+            zap.setLinger(0);
+            zap.bind(ZAP_ENDPOINT);
+            router = serverSocket(SocketType.ROUTER);
+            router.setMaxMsgSize(SyncProtocol.MAX_STATUS_BYTES + 1024);
+            // XPUB: it tells us when an agent (re)subscribes, and we send its state at once, so an
+            // agent that reconnects after a hub restart is in sync before the first heartbeat.
+            pub = serverSocket(SocketType.XPUB);
+            pub.setXpubVerbose(true);
+            pub.setMaxMsgSize(1024); // subscriptions only
+            try {
+                router.bind(bind);
+                pub.bind(SyncProtocol.publisherOf(bind));
+            } catch (ZMQException e) {
+                throw new IllegalStateException("cannot bind " + bind + " and " + SyncProtocol.publisherOf(bind)
+                        + ": " + e.getMessage());
+            }
+            bound.complete(null);
+            Logger.info("sync: snapshots on {}, updates on {}, heartbeat {} ms, instance {}", bind,
+                    SyncProtocol.publisherOf(bind), heartbeatMs, instanceHex());
+            loop(zap, router, pub);
+        } catch (ZMQException e) {
+            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
+                Logger.error(e, "sync server failed");
+            }
+            bound.completeExceptionally(e);
+        } catch (RuntimeException e) {
+            bound.completeExceptionally(e);
+            if (running) {
+                Logger.error(e, "sync server failed");
+            }
+        } finally {
+            for (ZMQ.Socket socket : new ZMQ.Socket[] {pub, router, zap}) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private ZMQ.Socket serverSocket(SocketType type) {
+        ZMQ.Socket socket = context.socket(type);
+        socket.setLinger(0);
+        socket.setCurveServer(true);
+        socket.setCurveSecretKey(ZMQ.Curve.z85Decode(keys.secretKey()));
+        socket.setZapDomain("edgelb");
+        socket.setBacklog(BACKLOG);
+        socket.setHeartbeatIvl(ZMTP_HEARTBEAT_MS);
+        socket.setHeartbeatTimeout(ZMTP_TIMEOUT_MS);
+        socket.setSndHWM(10_000);
+        return socket;
+    }
+
+    private void loop(ZMQ.Socket zap, ZMQ.Socket router, ZMQ.Socket pub) {
+        ZMQ.Poller poller = context.poller(4);
+        int zapIndex = poller.register(zap, ZMQ.Poller.POLLIN);
+        int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
+        int pubIndex = poller.register(pub, ZMQ.Poller.POLLIN);
+        int wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
+        long nextBeat = clock.getAsLong() + heartbeatMs;
+        while (running) {
+            long wait = Math.max(0, nextBeat - clock.getAsLong());
+            if (poller.poll(wait) < 0) {
+                break;
+            }
+            if (poller.pollin(zapIndex)) {
+                answerZap(zap);
+            }
+            if (poller.pollin(routerIndex)) {
+                for (int i = 0; i < MAX_BATCH && serveOne(router); i++) {
+                    // serveOne returns false when nothing is left to read
+                }
+            }
+            if (poller.pollin(pubIndex)) {
+                subscriptions(pub);
+            }
+            if (poller.pollin(wakeIndex)) {
+                drainWake();
+            }
+            if (!running) {
+                break;
+            }
+            if (registry.isReady()) {
+                publishChanged(pub);
+            }
+            long now = clock.getAsLong();
+            if (now >= nextBeat) {
+                heartbeats(pub);
+                nextBeat = now + heartbeatMs;
+            }
+        }
+    }
+
+    // --- ZAP: which keys may connect --------------------------------------------------------------
+
+    private void answerZap(ZMQ.Socket zap) {
+        while (true) {
+            List<byte[]> request = new ArrayList<>();
+            byte[] frame = zap.recv(ZMQ.DONTWAIT);
+            if (frame == null) {
+                return;
+            }
+            request.add(frame);
+            while (zap.hasReceiveMore() && request.size() < 16) {
+                request.add(zap.recv(0));
+            }
+            while (zap.hasReceiveMore()) {
+                zap.recv(0);
+            }
+            byte[] requestId = request.size() > 1 ? request.get(1) : new byte[0];
+            String address = request.size() > 3 ? new String(request.get(3), StandardCharsets.UTF_8) : "?";
+            String mechanism = request.size() > 5 ? new String(request.get(5), StandardCharsets.UTF_8) : "";
+            String agent = null;
+            String key = null;
+            if (mechanism.equals("CURVE") && request.size() > 6 && request.get(6).length == 32) {
+                key = ZMQ.Curve.z85Encode(request.get(6));
+                agent = agentByKey.get(key);
+            }
+            if (agent != null) {
+                stats.handshakesAccepted.incrementAndGet();
+                Logger.debug("sync: agent {} connected from {}", agent, address);
+                zapReply(zap, requestId, "200", "OK", agent);
+            } else {
+                stats.handshakesRefused.incrementAndGet();
+                refusals.warn(clock.getAsLong(), "key " + key + " " + address, "sync: refused " + mechanism
+                        + " key " + key + " from " + address + ": not in the agents allow-list");
+                zapReply(zap, requestId, "400", "key not allowed", "");
+            }
+        }
+    }
+
+    private static void zapReply(ZMQ.Socket zap, byte[] requestId, String code, String text, String userId) {
+        zap.send("1.0", ZMQ.SNDMORE);
+        zap.send(requestId, ZMQ.SNDMORE);
+        zap.send(code, ZMQ.SNDMORE);
+        zap.send(text, ZMQ.SNDMORE);
+        zap.send(userId, ZMQ.SNDMORE);
+        zap.send(new byte[0], 0);
+    }
+
+    // --- requests from agents ---------------------------------------------------------------------
+
+    /** Reads and answers one message; false when none was waiting. Bad messages are logged and dropped. */
+    private boolean serveOne(ZMQ.Socket router) {
+        Msg identity = router.recvMsg(ZMQ.DONTWAIT);
+        if (identity == null) {
+            return false;
+        }
+        List<Msg> frames = new ArrayList<>();
+        boolean tooMany = false;
+        while (router.hasReceiveMore()) {
+            Msg frame = router.recvMsg(0);
+            if (frames.size() < MAX_FRAMES) {
+                frames.add(frame);
+            } else {
+                tooMany = true;
+            }
+        }
+        long now = clock.getAsLong();
+        Metadata metadata = frames.isEmpty() ? null : frames.get(0).getMetadata();
+        String agent = metadata == null ? null : metadata.get(Metadata.USER_ID);
+        if (agent == null || agent.isEmpty() || !registry.allowList().containsKey(agent)) {
+            drop(now, "unauthenticated", "a message without an authenticated agent");
+            return true;
+        }
+        if (frames.size() < 2 || tooMany) {
+            drop(now, agent, "a malformed message (" + (frames.size() + (tooMany ? "+" : "")) + " frames) from agent "
+                    + agent);
+            return true;
+        }
+        String command = text(frames.get(0));
+        String claimed = text(frames.get(1));
+        if (!claimed.equals(agent)) {
+            // The key decides who an agent is, never what it says.
+            drop(now, agent + " claims", "agent " + agent + " asked as '" + claimed + "': refused");
+            reply(router, identity.data(), SyncProtocol.DENIED,
+                    ("this key belongs to agent '" + agent + "', not '" + claimed + "'").getBytes(StandardCharsets.UTF_8));
+            return true;
+        }
+        switch (command) {
+            case SyncProtocol.ICANHAZ -> snapshot(router, identity.data(), agent);
+            case SyncProtocol.STATUS -> status(now, agent, frames.size() > 2 ? frames.get(2).data() : null);
+            default -> drop(now, agent + " command", "an unknown command from agent " + agent);
+        }
+        return true;
+    }
+
+    private void snapshot(ZMQ.Socket router, byte[] identity, String agent) {
+        registry.seen(agent);
+        AgentRegistry.Desired desired = registry.desired(agent);
+        if (desired == null) {
+            Logger.debug("sync: agent {} asked before the source was read; it will ask again", agent);
+            return;
+        }
+        reply(router, identity, SyncProtocol.KTHXBAI, instance, SyncProtocol.longBytes(desired.revision()),
+                desired.json().getBytes(StandardCharsets.UTF_8));
+        stats.snapshotsSent.incrementAndGet();
+        Logger.debug("sync: snapshot revision {} to agent {}", desired.revision(), agent);
+    }
+
+    private void status(long now, String agent, byte[] body) {
+        String text = body == null ? null : new String(body, StandardCharsets.UTF_8);
+        String refused = JsonGuard.check(text, SyncProtocol.MAX_STATUS_BYTES, 16);
+        if (refused != null) {
+            drop(now, agent + " status", "a status report from agent " + agent + ": " + refused);
+            return;
+        }
+        try {
+            JsonValue value = Json.parse(text);
+            if (!value.isObject()) {
+                drop(now, agent + " status", "a status report from agent " + agent + " that is not an object");
+                return;
+            }
+            registry.report(agent, value.asObject());
+            stats.statusReports.incrementAndGet();
+        } catch (com.eclipsesource.json.ParseException e) {
+            drop(now, agent + " status", "a status report from agent " + agent + " that is not JSON: " + e.getMessage());
+        }
+    }
+
+    private void drop(long now, String cause, String what) {
+        stats.messagesDropped.incrementAndGet();
+        refusals.warn(now, cause, "sync: dropped " + what);
+    }
+
+    private static void reply(ZMQ.Socket router, byte[] identity, String command, byte[]... frames) {
+        router.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT);
+        router.send(command.getBytes(StandardCharsets.UTF_8), (frames.length > 0 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT);
+        for (int i = 0; i < frames.length; i++) {
+            router.send(frames[i], (i < frames.length - 1 ? ZMQ.SNDMORE : 0) | ZMQ.DONTWAIT);
+        }
+    }
+
+    private static String text(Msg frame) {
+        return frame.size() > 256 ? "" : new String(frame.data(), StandardCharsets.UTF_8);
+    }
+
+    // --- updates and heartbeats -------------------------------------------------------------------
+
+    private void publishChanged(ZMQ.Socket pub) {
+        List<String> changed = registry.takeChanged();
+        for (String agent : changed) {
+            AgentRegistry.Desired desired = registry.desired(agent);
+            if (desired == null) {
+                continue;
+            }
+            publish(pub, agent, SyncProtocol.KVPUB, SyncProtocol.longBytes(desired.revision()),
+                    desired.json().getBytes(StandardCharsets.UTF_8));
+            stats.updatesPublished.incrementAndGet();
+            Logger.debug("sync: published revision {} for agent {}", desired.revision(), agent);
+        }
+    }
+
+    /** An agent subscribed (first connection or reconnection): send it its full state now. */
+    private void subscriptions(ZMQ.Socket pub) {
+        for (int i = 0; i < MAX_BATCH; i++) {
+            byte[] frame = pub.recv(ZMQ.DONTWAIT);
+            if (frame == null) {
+                return;
+            }
+            while (pub.hasReceiveMore()) {
+                pub.recv(0);
+            }
+            if (frame.length < 3 || frame[0] != 1 || frame[frame.length - 1] != ' ') {
+                continue; // an unsubscription, or a topic that is not an agent's
+            }
+            String agent = new String(frame, 1, frame.length - 2, StandardCharsets.UTF_8);
+            AgentRegistry.Desired desired = registry.desired(agent);
+            if (desired != null) {
+                publish(pub, agent, SyncProtocol.KVPUB, SyncProtocol.longBytes(desired.revision()),
+                        desired.json().getBytes(StandardCharsets.UTF_8));
+                stats.updatesPublished.incrementAndGet();
+                Logger.debug("sync: agent {} subscribed; sent revision {}", agent, desired.revision());
+            }
+        }
+    }
+
+    private void heartbeats(ZMQ.Socket pub) {
+        byte[] interval = SyncProtocol.longBytes(heartbeatMs);
+        for (Map.Entry<String, AgentRegistry.Desired> entry : registry.allDesired().entrySet()) {
+            publish(pub, entry.getKey(), SyncProtocol.HUGZ, SyncProtocol.longBytes(entry.getValue().revision()),
+                    interval);
+            stats.heartbeatsSent.incrementAndGet();
+        }
+    }
+
+    private void publish(ZMQ.Socket pub, String agent, String command, byte[] revision, byte[] body) {
+        pub.send(SyncProtocol.topic(agent), ZMQ.SNDMORE);
+        pub.send(command.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE);
+        pub.send(instance.clone(), ZMQ.SNDMORE);
+        pub.send(revision, ZMQ.SNDMORE);
+        pub.send(body, 0);
+    }
+
+    private void drainWake() {
+        ByteBuffer buffer = ByteBuffer.allocate(64);
+        try {
+            while (wake.source().read(buffer) > 0) {
+                buffer.clear();
+            }
+        } catch (IOException e) {
+            // closed while stopping
+        }
+    }
+
+    /** Stops the thread (flag + wake-up), then terminates the context; never interrupts the thread. */
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.term();
+        try {
+            wake.sink().close();
+            wake.source().close();
+        } catch (IOException e) {
+            Logger.debug("closing the wake pipe: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.edgelb.model.json;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import io.edgelb.model.AgentSettings;
+import io.edgelb.model.Config;
+import io.edgelb.model.ConfigValidator;
+import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.HubSettings;
+import io.edgelb.model.Kind;
+import io.edgelb.model.LbAlgorithm;
+import io.edgelb.model.Listener;
+import io.edgelb.model.ListenerMode;
+import io.edgelb.model.Member;
+import io.edgelb.model.MonitorType;
+import io.edgelb.model.Pool;
+import io.edgelb.model.PoolProtocol;
+import io.edgelb.model.Problem;
+import io.edgelb.model.SessionPersistence;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON form of the load-balancing objects of a {@link Config} (listeners, pools, members,
+ * health monitors), as the hub's file source, the sync messages and the agent's persisted hub
+ * state write them:
+ * <pre>{"listeners": {"web": {"port": 80, "pool": "web"}}, "pools": {"web": {...}},
+ *  "members": {"web_1": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80}},
+ *  "healthmonitors": {...}}</pre>
+ * Field names and units are those of /etc/config/edgelb (uci-bridge/SCHEMA.md): seconds for
+ * monitors and persistence, milliseconds for listener timeouts. Decoding is strict: wrong types,
+ * unknown fields, oversized or too deeply nested input are reported by path, and the result is
+ * validated with {@link ConfigValidator}. Agent, hub and VXLAN settings are the router's own and
+ * have no JSON form here.
+ */
+public final class ConfigJson {
+    /** Largest document accepted (characters): a few thousand members fit many times over. */
+    public static final int MAX_CHARS = 4 * 1024 * 1024;
+    /** The schema nests four levels; anything far deeper is garbage. */
+    public static final int MAX_DEPTH = 16;
+    /** Most objects of one kind in one document. */
+    public static final int MAX_OBJECTS = 10_000;
+    /** Ids the hub may use: what UCI allows plus '-', '.' and ':', which Octavia's UUIDs need. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+
+    private static final List<String> KINDS = List.of("listeners", "pools", "members", "healthmonitors");
+
+    private ConfigJson() {
+    }
+
+    // --- encoding ---------------------------------------------------------------------------------
+
+    /** The objects of the snapshot; the field order is fixed, so equal snapshots encode to equal text. */
+    public static JsonObject encode(Config config) {
+        JsonObject listeners = new JsonObject();
+        config.listeners().values().forEach(l -> listeners.add(l.id(), listener(l)));
+        JsonObject pools = new JsonObject();
+        config.pools().values().forEach(p -> pools.add(p.id(), pool(p)));
+        JsonObject members = new JsonObject();
+        config.members().values().forEach(m -> members.add(m.id(), member(m)));
+        JsonObject monitors = new JsonObject();
+        config.healthMonitors().values().forEach(h -> monitors.add(h.id(), monitor(h)));
+        return Json.object().add("listeners", listeners).add("pools", pools).add("members", members)
+                .add("healthmonitors", monitors);
+    }
+
+    public static String encodeText(Config config) {
+        return encode(config).toString();
+    }
+
+    private static JsonObject listener(Listener l) {
+        JsonArray cidrs = new JsonArray();
+        l.allowedCidrs().forEach(cidrs::add);
+        JsonObject o = Json.object().add("address", l.address()).add("port", l.port()).add("mode", l.mode().uciName());
+        optional(o, "pool", l.poolId());
+        return o.add("connection_limit", l.connectionLimit())
+                .add("timeout_client_data", l.timeoutClientDataMs())
+                .add("timeout_member_connect", l.timeoutMemberConnectMs())
+                .add("timeout_member_data", l.timeoutMemberDataMs())
+                .add("allowed_cidrs", cidrs)
+                .add("enabled", l.enabled());
+    }
+
+    private static JsonObject pool(Pool p) {
+        JsonObject o = Json.object().add("lb_algorithm", p.algorithm().name()).add("protocol", p.protocol().name());
+        if (p.persistence() != SessionPersistence.NONE) {
+            o.add("session_persistence", p.persistence().name());
+        }
+        o.add("persistence_timeout", seconds(p.persistenceTimeoutMs()));
+        optional(o, "healthmonitor", p.healthMonitorId());
+        return o.add("enabled", p.enabled());
+    }
+
+    private static JsonObject member(Member m) {
+        JsonObject o = Json.object().add("pool", m.poolId()).add("address", m.address())
+                .add("protocol_port", m.protocolPort()).add("weight", m.weight()).add("backup", m.backup())
+                .add("enabled", m.enabled());
+        optional(o, "monitor_address", m.monitorAddress());
+        if (m.monitorPort() != 0) {
+            o.add("monitor_port", m.monitorPort());
+        }
+        return o;
+    }
+
+    private static JsonObject monitor(HealthMonitor h) {
+        JsonObject o = Json.object().add("type", h.type().octaviaName()).add("delay", seconds(h.delayMs()))
+                .add("timeout", seconds(h.timeoutMs())).add("max_retries", h.maxRetries())
+                .add("max_retries_down", h.maxRetriesDown());
+        if (h.type().isHttp()) {
+            o.add("http_method", h.httpMethod()).add("url_path", h.urlPath()).add("expected_codes", h.expectedCodes());
+            optional(o, "domain_name", h.domainName());
+        }
+        return o.add("enabled", h.enabled());
+    }
+
+    private static void optional(JsonObject o, String name, String value) {
+        if (value != null) {
+            o.add(name, value);
+        }
+    }
+
+    private static JsonValue seconds(long ms) {
+        return ms % 1000 == 0 ? Json.value(ms / 1000) : Json.value(ms / 1000.0);
+    }
+
+    // --- decoding ---------------------------------------------------------------------------------
+
+    /** Parses and decodes text; {@code path} prefixes every problem (empty for a whole document). */
+    public static Decoded decode(String text, String path) {
+        String refused = JsonGuard.check(text, MAX_CHARS, MAX_DEPTH);
+        if (refused != null) {
+            return Decoded.failed(path, refused);
+        }
+        JsonValue value;
+        try {
+            value = Json.parse(text);
+        } catch (ParseException e) {
+            return Decoded.failed(path, "not JSON: " + e.getMessage());
+        }
+        return decode(value, path);
+    }
+
+    /** Decodes a parsed value and validates the result; never throws for bad input. */
+    public static Decoded decode(JsonValue value, String path) {
+        if (value == null || !value.isObject()) {
+            return Decoded.failed(path, "is not a JSON object");
+        }
+        JsonObject root = value.asObject();
+        List<String> errors = new ArrayList<>();
+        for (String name : root.names()) {
+            if (name.equals("vxlans")) {
+                errors.add(JsonPath.describe(JsonPath.child(path, name),
+                        "VXLAN links are configured on the router itself, not in this document"));
+            } else if (!KINDS.contains(name)) {
+                errors.add(JsonPath.describe(JsonPath.child(path, name), "unknown field (expected "
+                        + String.join(", ", KINDS) + ")"));
+            }
+        }
+        Map<String, Listener> listeners = objects(root, path, "listeners", errors, ConfigJson::listener);
+        Map<String, Pool> pools = objects(root, path, "pools", errors, ConfigJson::pool);
+        Map<String, Member> members = objects(root, path, "members", errors, ConfigJson::member);
+        Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", errors, ConfigJson::monitor);
+        if (!errors.isEmpty()) {
+            return new Decoded(null, errors, List.of());
+        }
+        Config config = new Config(AgentSettings.defaults(), HubSettings.disabled(), listeners, pools, members,
+                monitors, Map.of());
+        List<String> warnings = new ArrayList<>();
+        for (Problem problem : ConfigValidator.validate(config)) {
+            if (problem.kind() == Kind.AGENT || problem.kind() == Kind.HUB) {
+                continue; // defaults, not part of the document
+            }
+            String at = pathOf(path, problem);
+            (problem.isError() ? errors : warnings).add(JsonPath.describe(at, problem.message()));
+        }
+        return new Decoded(errors.isEmpty() ? config : null, errors, warnings);
+    }
+
+    /** Where a validator problem lives in the document: {@code members.web_1.weight}. */
+    public static String pathOf(String path, Problem problem) {
+        String at = JsonPath.child(JsonPath.child(path, plural(problem.kind())), problem.id());
+        return problem.field() == null ? at : JsonPath.child(at, problem.field());
+    }
+
+    private static String plural(Kind kind) {
+        return switch (kind) {
+            case LISTENER -> "listeners";
+            case POOL -> "pools";
+            case MEMBER -> "members";
+            case HEALTHMONITOR -> "healthmonitors";
+            case VXLAN -> "vxlans";
+            case AGENT -> "agent";
+            case HUB -> "hub";
+        };
+    }
+
+    private static <T> Map<String, T> objects(JsonObject root, String path, String kind, List<String> errors,
+                                              BiFunction<String, FieldReader, T> reader) {
+        Map<String, T> result = new LinkedHashMap<>();
+        JsonValue value = root.get(kind);
+        String at = JsonPath.child(path, kind);
+        if (value == null || value.isNull()) {
+            return result;
+        }
+        if (!value.isObject()) {
+            errors.add(JsonPath.describe(at, "is not an object of id: {...}"));
+            return result;
+        }
+        JsonObject all = value.asObject();
+        if (all.size() > MAX_OBJECTS) {
+            errors.add(JsonPath.describe(at, "has " + all.size() + " entries, more than " + MAX_OBJECTS));
+            return result;
+        }
+        for (JsonObject.Member entry : all) {
+            String id = entry.getName();
+            String objectPath = JsonPath.child(at, id);
+            if (!ID.matcher(id).matches()) {
+                errors.add(JsonPath.describe(objectPath, "id may only hold letters, digits, '_', '.', ':' and '-'"
+                        + " (1-128 characters)"));
+                continue;
+            }
+            if (result.containsKey(id)) {
+                errors.add(JsonPath.describe(objectPath, "duplicate id"));
+                continue;
+            }
+            if (!entry.getValue().isObject()) {
+                errors.add(JsonPath.describe(objectPath, "is not an object"));
+                continue;
+            }
+            FieldReader fields = new FieldReader(entry.getValue().asObject(), objectPath, errors);
+            T object = reader.apply(id, fields);
+            fields.rejectUnknown();
+            result.put(id, object);
+        }
+        return result;
+    }
+
+    private static Listener listener(String id, FieldReader o) {
+        String protocol = o.string("protocol", "TCP");
+        if (!protocol.equals("TCP")) {
+            o.error("protocol", "protocol '" + protocol + "' is not supported: edgelb balances TCP");
+        }
+        return new Listener(id,
+                o.string("address", Listener.DEFAULT_ADDRESS),
+                o.requiredInteger("port"),
+                o.parsed("mode", ListenerMode.RELAY, ListenerMode::parse),
+                o.string("pool", null),
+                o.integer("connection_limit", Listener.UNLIMITED),
+                o.longInteger("timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
+                o.longInteger("timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
+                o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
+                o.strings("allowed_cidrs"),
+                o.bool("enabled", true));
+    }
+
+    private static Pool pool(String id, FieldReader o) {
+        return new Pool(id,
+                o.parsed("lb_algorithm", LbAlgorithm.ROUND_ROBIN, LbAlgorithm::parse),
+                o.parsed("protocol", PoolProtocol.TCP, PoolProtocol::parse),
+                o.parsed("session_persistence", SessionPersistence.NONE, SessionPersistence::parse),
+                o.seconds("persistence_timeout", Pool.DEFAULT_PERSISTENCE_TIMEOUT_MS),
+                o.string("healthmonitor", null),
+                o.bool("enabled", true));
+    }
+
+    private static Member member(String id, FieldReader o) {
+        String pool = o.requiredString("pool");
+        String address = o.requiredString("address");
+        return new Member(id, pool == null ? "" : pool, address,
+                o.requiredInteger("protocol_port"),
+                o.integer("weight", Member.DEFAULT_WEIGHT),
+                o.bool("backup", false),
+                o.bool("enabled", true),
+                o.string("monitor_address", null),
+                o.integer("monitor_port", 0));
+    }
+
+    private static HealthMonitor monitor(String id, FieldReader o) {
+        MonitorType type = o.parsed("type", null, MonitorType::parse);
+        if (type == null) {
+            type = MonitorType.TCP;
+            if (o.string("type", null) == null) {
+                o.error("type", "is required");
+            }
+        }
+        return new HealthMonitor(id, type,
+                o.seconds("delay", HealthMonitor.DEFAULT_DELAY_MS),
+                o.seconds("timeout", HealthMonitor.DEFAULT_TIMEOUT_MS),
+                o.integer("max_retries", HealthMonitor.DEFAULT_MAX_RETRIES),
+                o.integer("max_retries_down", HealthMonitor.DEFAULT_MAX_RETRIES_DOWN),
+                o.string("http_method", HealthMonitor.DEFAULT_HTTP_METHOD),
+                o.string("url_path", HealthMonitor.DEFAULT_URL_PATH),
+                o.string("expected_codes", HealthMonitor.DEFAULT_EXPECTED_CODES),
+                o.string("domain_name", null),
+                o.bool("enabled", true));
+    }
+}

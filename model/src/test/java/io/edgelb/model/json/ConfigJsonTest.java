@@ -1,0 +1,93 @@
+package io.edgelb.model.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgelb.model.LbAlgorithm;
+import io.edgelb.model.Member;
+import io.edgelb.model.MonitorType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigJsonTest {
+    private static final String GOOD = """
+            {"listeners": {"web": {"address": "127.0.0.1", "port": 8080, "pool": "web",
+                                   "allowed_cidrs": ["10.0.0.0/8"], "timeout_member_connect": 2000}},
+             "pools": {"web": {"lb_algorithm": "LEAST_CONNECTIONS", "healthmonitor": "hc",
+                               "session_persistence": "SOURCE_IP", "persistence_timeout": 30}},
+             "members": {"web_1": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80, "weight": 5},
+                         "web_2": {"pool": "web", "address": "2001:db8::2", "protocol_port": 80, "backup": true,
+                                   "monitor_port": 8081}},
+             "healthmonitors": {"hc": {"type": "HTTP", "delay": 0.5, "timeout": 0.25, "url_path": "/healthz",
+                                       "expected_codes": "200-399"}}}
+            """;
+
+    @Test
+    void decodesEveryFieldAndRoundTrips() {
+        Decoded decoded = ConfigJson.decode(GOOD, "");
+        assertTrue(decoded.ok(), decoded.errors().toString());
+        assertEquals(LbAlgorithm.LEAST_CONNECTIONS, decoded.config().pools().get("web").algorithm());
+        assertEquals(30_000, decoded.config().pools().get("web").persistenceTimeoutMs());
+        Member two = decoded.config().members().get("web_2");
+        assertTrue(two.backup());
+        assertEquals(8081, two.monitorPort());
+        assertEquals(500, decoded.config().healthMonitors().get("hc").delayMs());
+        assertEquals(MonitorType.HTTP, decoded.config().healthMonitors().get("hc").type());
+        assertEquals(List.of("10.0.0.0/8"), decoded.config().listeners().get("web").allowedCidrs());
+
+        String text = ConfigJson.encodeText(decoded.config());
+        Decoded again = ConfigJson.decode(text, "");
+        assertTrue(again.ok(), again.errors().toString());
+        assertEquals(decoded.config(), again.config());
+        assertEquals(text, ConfigJson.encodeText(again.config()), "encoding is deterministic");
+    }
+
+    @Test
+    void locatesEveryProblemByPath() {
+        Decoded decoded = ConfigJson.decode("""
+                {"members": {"web_1": {"pool": "web", "address": "192.0.2.10", "protocol_port": "80",
+                                       "weight": 300, "colour": "red"}},
+                 "pools": {"web": {"lb_algorithm": "RANDOM"}}}
+                """, "agents.r1");
+        assertNull(decoded.config());
+        assertEquals(List.of("agents.r1.pools.web.lb_algorithm: lb_algorithm 'RANDOM' is unknown "
+                        + "(expected ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP or SOURCE_IP_PORT)",
+                "agents.r1.members.web_1.protocol_port: is not an integer",
+                "agents.r1.members.web_1.colour: unknown field"), decoded.errors());
+    }
+
+    @Test
+    void validatesTheDecodedSnapshot() {
+        Decoded decoded = ConfigJson.decode("""
+                {"members": {"web_1": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80, "weight": 300}},
+                 "pools": {"web": {}}}
+                """, "agents.r1");
+        assertFalse(decoded.ok());
+        assertEquals(List.of("agents.r1.members.web_1.weight: weight 300 is out of range 0-256"), decoded.errors());
+    }
+
+    @Test
+    void refusesGarbageWithAMessageNeverAnException() {
+        assertEquals(List.of("not JSON: Unexpected end of input at 1:7"), ConfigJson.decode("{\"a\": ", "").errors());
+        assertEquals(List.of("is not a JSON object"), ConfigJson.decode("[1, 2]", "").errors());
+        assertEquals(List.of("document nests deeper than 16 levels"),
+                ConfigJson.decode("[".repeat(100_000), "").errors());
+        assertEquals(List.of("x: document of 4194305 characters is larger than the limit of 4194304"),
+                ConfigJson.decode(" ".repeat(ConfigJson.MAX_CHARS + 1), "x").errors());
+        assertEquals(List.of("members.bad id: id may only hold letters, digits, '_', '.', ':' and '-' (1-128 characters)"),
+                ConfigJson.decode("{\"members\": {\"bad id\": {}}}", "").errors());
+        assertEquals(List.of("vxlans: VXLAN links are configured on the router itself, not in this document"),
+                ConfigJson.decode("{\"vxlans\": {}}", "").errors());
+        assertEquals(List.of("pools.web.lb_algorithm: holds a control character"),
+                ConfigJson.decode("{\"pools\": {\"web\": {\"lb_algorithm\": \"A\\u0000\"}}}", "").errors());
+    }
+
+    @Test
+    void anEmptyDocumentIsAnEmptySnapshot() {
+        Decoded decoded = ConfigJson.decode("{}", "");
+        assertTrue(decoded.ok());
+        assertTrue(decoded.config().members().isEmpty());
+    }
+}
