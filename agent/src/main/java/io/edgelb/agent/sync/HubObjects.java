@@ -35,7 +35,7 @@ public final class HubObjects {
         for (Listener l : hub.listeners().values()) {
             listeners.put(PREFIX + l.id(), new Listener(PREFIX + l.id(), l.address(), l.port(), l.mode(),
                     ref(l.poolId()), l.connectionLimit(), l.timeoutClientDataMs(), l.timeoutMemberConnectMs(),
-                    l.timeoutMemberDataMs(), l.allowedCidrs(), l.enabled()));
+                    l.timeoutMemberDataMs(), l.allowedCidrs(), l.enabled(), l.snat()));
         }
         Map<String, Pool> pools = new LinkedHashMap<>();
         for (Pool p : hub.pools().values()) {

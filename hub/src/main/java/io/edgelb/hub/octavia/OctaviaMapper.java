@@ -167,7 +167,7 @@ final class OctaviaMapper {
                 number(l, "timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
                 number(l, "timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
                 number(l, "timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
-                cidrs, l.getBoolean("admin_state_up", true)));
+                cidrs, l.getBoolean("admin_state_up", true), false));
     }
 
     private void pool(Builder b, JsonObject p, Map<String, JsonObject> monitors, List<JsonObject> members) {

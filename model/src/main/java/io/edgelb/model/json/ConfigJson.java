@@ -85,7 +85,8 @@ public final class ConfigJson {
                 .add("timeout_member_connect", l.timeoutMemberConnectMs())
                 .add("timeout_member_data", l.timeoutMemberDataMs())
                 .add("allowed_cidrs", cidrs)
-                .add("enabled", l.enabled());
+                .add("enabled", l.enabled())
+                .add("snat", l.snat());
     }
 
     private static JsonObject pool(Pool p) {
@@ -257,7 +258,8 @@ public final class ConfigJson {
                 o.longInteger("timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
                 o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
                 o.strings("allowed_cidrs"),
-                o.bool("enabled", true));
+                o.bool("enabled", true),
+                o.bool("snat", false));
     }
 
     private static Pool pool(String id, FieldReader o) {
