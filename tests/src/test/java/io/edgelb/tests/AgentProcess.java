@@ -50,22 +50,39 @@ public final class AgentProcess implements AutoCloseable {
     /** Starts {@code run --config config} and waits until its API answers. */
     public static AgentProcess start(Path config, String api, List<String> jvmArgs, List<String> prefix)
             throws IOException, InterruptedException {
+        AgentProcess agent = spawn(config, api, jvmArgs, prefix);
+        agent.awaitReady();
+        return agent;
+    }
+
+    /** Starts {@code run --config config} without waiting for anything. */
+    public static AgentProcess spawn(Path config, String api, List<String> jvmArgs, List<String> prefix)
+            throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar().toAbsolutePath().toString(), "run", "--config", config.toString()));
         Path log = Files.createTempFile("edgelb-agent", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        AgentProcess agent = new AgentProcess(process, log, api, prefix);
-        agent.awaitReady();
-        return agent;
+        return new AgentProcess(process, log, api, prefix);
     }
 
     public static AgentProcess start(Path config, String api) throws IOException, InterruptedException {
         return start(config, api, List.of("-Xmx64m"), List.of());
     }
 
-    private void awaitReady() throws InterruptedException, IOException {
+    /** Waits until the log holds the text (or the process exits). */
+    public void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!log().contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in the agent's log:\n" + log());
+            }
+            process.waitFor(5, TimeUnit.MILLISECONDS); // poll interval
+        }
+    }
+
+    public void awaitReady() throws InterruptedException, IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -113,6 +113,20 @@ class AgentProcessTest {
     }
 
     @Test
+    void aSighupDuringStartUpIsAppliedOnceRunningInsteadOfKillingTheJvm() throws Exception {
+        writeConfig(member("member_a", a, ""));
+        AgentProcess agent = closing(AgentProcess.spawn(config, api, java.util.List.of("-Xmx64m"), java.util.List.of()));
+        agent.awaitLog("transport: ", Duration.ofSeconds(20)); // handlers are in place, the agent is starting
+        writeConfig(member("member_b", b, ""));
+        agent.signal("HUP"); // procd's reload, early
+        agent.awaitReady();
+        agent.awaitStatus(s -> s.getLong("generation", 0) == 2, Duration.ofSeconds(10),
+                "the early SIGHUP to be applied");
+        assertEquals("b", landOn());
+        assertTrue(agent.isAlive());
+    }
+
+    @Test
     void changesThroughTheApiNeedTheToken() throws Exception {
         writeConfig(member("member_a", a, "") + "\n" + member("member_b", b, ""));
         AgentProcess agent = closing(AgentProcess.start(config, api));

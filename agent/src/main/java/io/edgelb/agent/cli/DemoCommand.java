@@ -32,6 +32,7 @@ final class DemoCommand {
         int port = parsePort(args.option("port", Integer.toString(DEFAULT_PORT)));
         String api = args.option("api", "127.0.0.1:8089");
         Logging.configure("info");
+        SignalHandlers signals = SignalHandlers.install();
         Transport transport = Transport.select();
         EventLoopGroup backends = transport.newGroup(1, "edgelb-demo");
         int[] backendPorts = {port + 1, port + 2};
@@ -62,7 +63,7 @@ final class DemoCommand {
             out.println("  stop:    Ctrl-C");
             out.println();
             out.flush();
-            SignalHandlers.install(agent);
+            signals.attach(agent);
             agent.awaitStopped();
             return 0;
         } catch (Agent.StartupException | IllegalStateException e) {

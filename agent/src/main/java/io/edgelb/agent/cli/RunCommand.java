@@ -28,6 +28,7 @@ final class RunCommand {
 
     /** Loads, starts and waits; shared with the demo. */
     static int serve(ConfigSource source, PrintStream err) {
+        SignalHandlers signals = SignalHandlers.install();
         ConfigSource.Loaded loaded = source.load();
         Logging.configure(loaded.ok() ? loaded.config().agent().logLevel() : "info");
         if (!loaded.ok()) {
@@ -50,7 +51,7 @@ final class RunCommand {
             Logger.error("cannot start: {}", e.getMessage());
             return 1;
         }
-        SignalHandlers.install(agent);
+        signals.attach(agent);
         try {
             agent.awaitStopped();
         } catch (InterruptedException e) {

@@ -98,7 +98,8 @@ final class ListenerSockets {
         for (String id : toClose) {
             Bound old = bound.remove(id);
             if (!closedEarly.contains(id)) {
-                old.channel().close();
+                // Wait for it: once apply() returns, the old port is gone (a reload reports the truth).
+                old.channel().close().syncUninterruptibly();
             }
         }
         bound.putAll(opened);
