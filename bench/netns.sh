@@ -104,7 +104,7 @@ build_topology() {
 	ip -n "$H" link add vxlan100 mtu 1450 type vxlan id 100 local 198.51.100.2 dstport 4789 dev eth0
 	ip -n "$H" link set vxlan100 master br100 up
 	in_ns "$H" bridge fdb append 00:00:00:00:00:00 dev vxlan100 dst 198.51.100.1
-	# router: the link edgelb would make from docs/overlay.md's example (made here for every row)
+	# router: the link edgelb would make from the README's overlay example (made here for every row)
 	ip -n "$R" link add vx100 mtu 1450 type vxlan id 100 local 198.51.100.1 dstport 4789 dev eth1 nolearning
 	in_ns "$R" bridge fdb append 00:00:00:00:00:00 dev vx100 dst 198.51.100.2
 	ip -n "$R" addr add 192.0.2.1/24 dev vx100; ip -n "$R" link set vx100 up

@@ -91,7 +91,7 @@ class OpenWrtFilesTest {
     }
 
     private static VxlanLink docsLink() throws Exception {
-        LoadResult docs = EdgelbConfigLoader.load("docs/overlay.md", firstExample());
+        LoadResult docs = EdgelbConfigLoader.load("README.md", firstExample());
         assertTrue(docs.ok(), docs.messages().toString());
         return docs.config().vxlans().get("vx100");
     }
@@ -206,7 +206,7 @@ class OpenWrtFilesTest {
 
     @Test
     void theReadmeVxlanExampleIsWhatTheNamespaceTestsRun() throws Exception {
-        LoadResult docs = EdgelbConfigLoader.load("docs/overlay.md", firstExample());
+        LoadResult docs = EdgelbConfigLoader.load("README.md", firstExample());
         Path file = new RouterConfig(dir).vxlan().relayListener().dnatListener(false).pool()
                 .member("vm1", SeedTopology.vmIp(1)).member("vm2", SeedTopology.vmIp(2)).writeTo(dir.resolve("edgelb"));
         LoadResult tests = EdgelbConfigLoader.load(file);
@@ -220,11 +220,13 @@ class OpenWrtFilesTest {
         assertEquals(b.healthMonitors(), a.healthMonitors());
     }
 
-    /** The first UCI block of docs/overlay.md (the VXLAN example). */
+    /** The first UCI block of the README's "Reaching the tenant overlay" section (the VXLAN example). */
     static String firstExample() throws Exception {
-        String doc = Files.readString(Path.of("..", "docs", "overlay.md"));
-        Matcher block = Pattern.compile("```\\n(config .*?)```", Pattern.DOTALL).matcher(doc);
-        assertTrue(block.find(), "no example in docs/overlay.md");
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("## Reaching the tenant overlay");
+        assertTrue(section >= 0, "no overlay section in README.md");
+        Matcher block = Pattern.compile("```\\n(config .*?)```", Pattern.DOTALL).matcher(readme.substring(section));
+        assertTrue(block.find(), "no example in the README's overlay section");
         return block.group(1);
     }
 }

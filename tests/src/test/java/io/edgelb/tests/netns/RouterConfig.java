@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The router's /etc/config/edgelb for the namespace tests, section by section. The vxlan section is
- * the one docs/overlay.md shows (same options, same shape): a user who copies it gets this tunnel.
+ * the one the README's overlay section shows (same options, same shape): a user who copies it gets this tunnel.
  */
 final class RouterConfig {
     static final String API = "127.0.0.1:8089";
