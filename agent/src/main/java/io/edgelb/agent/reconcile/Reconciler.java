@@ -101,9 +101,8 @@ public final class Reconciler {
         // Nothing below can fail: the change is committed.
         sockets.commit();
         commitMembers(next, nextMembers);
-        for (ListenerRuntime listener : nextListeners.values()) {
-            listener.setRoute(routeFor(listener.settings(), nextPools));
-        }
+        // The new settings from the snapshot: a reused runtime still carries its old route.
+        nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools)));
         members = Collections.unmodifiableMap(nextMembers);
         pools = Collections.unmodifiableMap(nextPools);
         listeners = Collections.unmodifiableMap(nextListeners);

@@ -5,6 +5,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 
 /**
  * Sends a FIN on a channel whose pending writes have all been flushed. netty's shutdownOutput()
@@ -21,6 +22,8 @@ final class HalfClose {
             try {
                 socket.shutdown(false, true);
                 return;
+            } catch (NotYetConnectedException gone) {
+                return; // ENOTCONN: the peer already reset; the channel's close follows
             } catch (IOException e) {
                 // fall through: let netty do it and report the failure its way
             }

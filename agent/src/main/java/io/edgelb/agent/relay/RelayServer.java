@@ -3,6 +3,7 @@ package io.edgelb.agent.relay;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.Listener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -43,9 +44,9 @@ public final class RelayServer {
         channel.pipeline().addLast(new Acceptor(listener, group, transport));
         try {
             group.next().register(channel).syncUninterruptibly();
-            if (!channel.bind(socketAddress).awaitUninterruptibly(BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                    || !channel.isActive()) {
-                Throwable cause = channel.closeFuture().cause();
+            ChannelFuture bound = channel.bind(socketAddress);
+            if (!bound.awaitUninterruptibly(BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS) || !channel.isActive()) {
+                Throwable cause = bound.cause();
                 channel.close();
                 throw new BindException(settings.id(), IpLiteral.forHostPort(socketAddress.getAddress()) + ":" + port,
                         cause == null ? "bind did not complete" : cause.getMessage());

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.SocketChannel;
@@ -210,6 +211,10 @@ final class RelaySession {
         // The peer's own EOF now ends the whole connection: let netty close it at once instead of
         // shutting its input (a syscall, often ENOTCONN and an exception) and firing an event.
         ((SocketChannelConfig) peer.config()).setAllowHalfClosure(false);
+        if (nothingPending(peer)) {
+            HalfClose.shutdownOutput(peer);
+            return;
+        }
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
             if (flushed.isSuccess() && peer.isActive()) {
                 HalfClose.shutdownOutput(peer);
@@ -297,11 +302,18 @@ final class RelaySession {
         idleTimer = client.eventLoop().schedule(this::checkIdle, limitNanos - idleNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Closes once what was written is flushed; at once (no future, no listener) when nothing is. */
     static void closeOnFlush(Channel channel) {
-        if (channel.isActive()) {
+        if (channel.isActive() && !nothingPending(channel)) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
+    }
+
+    /** True when no byte written to the channel waits to be flushed or sent. */
+    private static boolean nothingPending(Channel channel) {
+        ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+        return pending == null || pending.totalPendingWriteBytes() == 0;
     }
 }

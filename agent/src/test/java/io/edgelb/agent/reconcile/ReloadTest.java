@@ -26,6 +26,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,6 +98,36 @@ class ReloadTest {
         assertSame(before, harness.member("a"));
         assertEquals(5, harness.member("a").weight());
         assertEquals(1, harness.member("a").totalConnections());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aReloadChangesAListenersPoolLimitAndCidrsInPlace(Transport transport) throws Exception {
+        TcpBackend a = closing(TcpBackend.start("a"));
+        TcpBackend b = closing(TcpBackend.start("b"));
+        TestConfig config = TestConfig.create()
+                .pool(Pool.of("pool_a", LbAlgorithm.ROUND_ROBIN)).member("a", "pool_a", a)
+                .pool(Pool.of("pool_b", LbAlgorithm.ROUND_ROBIN)).member("b", "pool_b", b)
+                .listener(Listener.of("web", "127.0.0.1", freePort(), null));
+        RelayHarness harness = closing(new RelayHarness(transport)).apply(config.build());
+        int port = harness.port("web");
+        try (Socket refused = harness.connect("web")) {
+            assertEquals(null, greeting(refused), "no pool yet");
+        }
+        Listener withPool = new Listener("web", "127.0.0.1", port, io.edgelb.model.ListenerMode.RELAY, "pool_b", 1,
+                Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of("127.0.0.0/30"), true, false);
+        harness.apply(config.listener(withPool).build());
+        assertEquals(port, harness.port("web"), "same socket");
+        try (Socket first = harness.connect("web")) {
+            assertEquals("b", greeting(first), "the new pool serves");
+            try (Socket second = harness.connect("web")) {
+                assertEquals(null, greeting(second), "the new connection_limit of 1 holds");
+            }
+        }
+        try (Socket outside = harness.connectFrom("web", java.net.InetAddress.getByName("127.0.0.9"))) {
+            assertEquals(null, greeting(outside), "the new allowed_cidrs hold");
+        }
     }
 
     @ParameterizedTest
