@@ -16,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The built agent jar running as a separate process, as procd would run it: {@code java -jar
- * edgelb-agent.jar run --config FILE}, optionally behind a command prefix such as
- * {@code ip netns exec router}. Output goes to a log file that failures quote. Behind a prefix the
- * API is only reachable inside that namespace, so status and metrics are fetched with
- * {@code PREFIX curl}.
+ * The agent running as a separate process, as procd would run it: {@code java -jar
+ * edgelb-agent.jar run --config FILE} or an installed launcher (see {@link AgentCommand}),
+ * optionally behind a command prefix such as {@code ip netns exec router}. Output goes to a log
+ * file that failures quote. Behind a prefix the API is only reachable inside that namespace, so
+ * status and metrics are fetched with {@code PREFIX curl}.
  */
 public final class AgentProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -47,28 +47,40 @@ public final class AgentProcess implements AutoCloseable {
         return jar;
     }
 
-    /** Starts {@code run --config config} and waits until its API answers. */
+    /**
+     * Starts {@code run --config config} with the command of the system properties, extra JVM
+     * arguments and a prefix, and waits until its API answers.
+     */
     public static AgentProcess start(Path config, String api, List<String> jvmArgs, List<String> prefix)
             throws IOException, InterruptedException {
-        AgentProcess agent = spawn(config, api, jvmArgs, prefix);
+        AgentProcess agent = spawn(AgentCommand.fromSystemProperties(), config, api, jvmArgs, prefix);
+        agent.awaitReady();
+        return agent;
+    }
+
+    public static AgentProcess start(Path config, String api) throws IOException, InterruptedException {
+        return start(AgentCommand.fromSystemProperties(), config, api);
+    }
+
+    public static AgentProcess start(AgentCommand command, Path config, String api)
+            throws IOException, InterruptedException {
+        AgentProcess agent = spawn(command, config, api);
         agent.awaitReady();
         return agent;
     }
 
     /** Starts {@code run --config config} without waiting for anything. */
-    public static AgentProcess spawn(Path config, String api, List<String> jvmArgs, List<String> prefix)
-            throws IOException {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", jar().toAbsolutePath().toString(), "run", "--config", config.toString()));
-        Path log = Files.createTempFile("edgelb-agent", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new AgentProcess(process, log, api, prefix);
+    public static AgentProcess spawn(AgentCommand command, Path config, String api) throws IOException {
+        return spawn(command, config, api, List.of(), List.of());
     }
 
-    public static AgentProcess start(Path config, String api) throws IOException, InterruptedException {
-        return start(config, api, List.of("-Xmx64m"), List.of());
+    private static AgentProcess spawn(AgentCommand command, Path config, String api, List<String> jvmArgs,
+                                      List<String> prefix) throws IOException {
+        ProcessBuilder builder = command.processBuilder(jvmArgs, List.of("run", "--config", config.toString()));
+        builder.command().addAll(0, prefix);
+        Path log = Files.createTempFile("edgelb-agent", ".log");
+        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new AgentProcess(process, log, api, prefix);
     }
 
     /** Waits until the log holds the text (or the process exits). */
@@ -131,6 +143,13 @@ public final class AgentProcess implements AutoCloseable {
     /** The process id (behind {@code ip netns exec}, that is the JVM's: ip execs it). */
     public long pid() {
         return process.pid();
+    }
+
+    /** The JVM's command line, from /proc: what a launcher in between finally exec'd. */
+    public List<String> commandLine() throws IOException {
+        String raw = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return List.of(raw.split("\0"));
     }
 
     /** POSTs to the API; token may be null. Returns the HTTP status and body. */

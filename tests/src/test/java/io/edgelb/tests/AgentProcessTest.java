@@ -21,8 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent jar as procd runs it: signals, reloads, the API, shutdown. */
-class AgentProcessTest {
+/**
+ * The agent as procd runs it: signals, reloads, the API, shutdown. Subclasses run the same tests
+ * on another runtime by overriding {@link #agentCommand()}.
+ */
+public class AgentProcessTest {
     @TempDir
     Path dir;
     private final Closer closer = new Closer();
@@ -44,6 +47,15 @@ class AgentProcessTest {
     @AfterEach
     void tearDown() throws Exception {
         closer.close();
+    }
+
+    /** How the agent is started: by default the reactor's jar on the JVM of {@link AgentCommand#fromSystemProperties()}. */
+    protected AgentCommand agentCommand() {
+        return AgentCommand.fromSystemProperties();
+    }
+
+    private AgentProcess startAgent() throws Exception {
+        return AgentProcess.start(agentCommand(), config, api);
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
@@ -90,7 +102,7 @@ class AgentProcessTest {
     @Test
     void sighupAppliesAGoodConfigAndKeepsServingOnABadOne() throws Exception {
         writeConfig(member("member_a", a, ""));
-        AgentProcess agent = closing(AgentProcess.start(config, api));
+        AgentProcess agent = closing(startAgent());
         assertEquals("a", landOn());
 
         writeConfig(member("member_b", b, ""));
@@ -115,7 +127,7 @@ class AgentProcessTest {
     @Test
     void aSighupDuringStartUpIsAppliedOnceRunningInsteadOfKillingTheJvm() throws Exception {
         writeConfig(member("member_a", a, ""));
-        AgentProcess agent = closing(AgentProcess.spawn(config, api, java.util.List.of("-Xmx64m"), java.util.List.of()));
+        AgentProcess agent = closing(AgentProcess.spawn(agentCommand(), config, api));
         agent.awaitLog("transport: ", Duration.ofSeconds(20)); // handlers are in place, the agent is starting
         writeConfig(member("member_b", b, ""));
         agent.signal("HUP"); // procd's reload, early
@@ -129,7 +141,7 @@ class AgentProcessTest {
     @Test
     void changesThroughTheApiNeedTheToken() throws Exception {
         writeConfig(member("member_a", a, "") + "\n" + member("member_b", b, ""));
-        AgentProcess agent = closing(AgentProcess.start(config, api));
+        AgentProcess agent = closing(startAgent());
         assertEquals(401, agent.post("/api/members/member_a/drain", null).statusCode());
         assertEquals(401, agent.post("/api/members/member_a/drain", "not-the-token").statusCode());
         assertEquals(404, agent.post("/api/members/nobody/drain", token()).statusCode());
@@ -156,7 +168,7 @@ class AgentProcessTest {
     @Test
     void sigtermStopsAcceptingLetsOpenConnectionsFinishAndExitsZero() throws Exception {
         writeConfig(member("member_a", a, ""));
-        AgentProcess agent = closing(AgentProcess.start(config, api));
+        AgentProcess agent = closing(startAgent());
         try (Socket open = new Socket("127.0.0.1", port)) {
             open.setSoTimeout(5_000);
             assertEquals("a", RelayHarness.greeting(open));
@@ -186,7 +198,7 @@ class AgentProcessTest {
     @Test
     void aReloadUnderLoadFailsNoRequest() throws Exception {
         writeConfig(member("member_a", a, ""));
-        AgentProcess agent = closing(AgentProcess.start(config, api));
+        AgentProcess agent = closing(startAgent());
         int requests = 600;
         int failures = 0;
         List<String> landed = new ArrayList<>();
@@ -217,7 +229,7 @@ class AgentProcessTest {
     void anInvalidFileKeepsTheAgentFromStartingWithTheReason() throws Exception {
         writeConfig(member("member_a", a, "\toption pool 'nope'"));
         IllegalStateException failure = assertThrows(IllegalStateException.class,
-                () -> AgentProcess.start(config, api).close());
+                () -> startAgent().close());
         assertTrue(failure.getMessage().contains("the agent exited with 1"), failure.getMessage());
         assertTrue(failure.getMessage().contains(config + ":20: member 'member_a': pool 'nope' does not exist"),
                 failure.getMessage());

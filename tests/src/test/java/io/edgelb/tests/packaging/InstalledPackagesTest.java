@@ -139,6 +139,7 @@ class InstalledPackagesTest {
         assertEquals(root.resolve("usr/lib/edgelb/jre/bin/java").toString(), jvm.get(0), "the packaged runtime");
         for (String flag : List.of("-XX:+UseSerialGC", "-Xmx24m", "-Xms8m", "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData", "-XX:ReservedCodeCacheSize=16m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:ArchiveRelocationMode=0", "-Dio.netty.allocator.type=unpooled",
                 "-Djava.library.path=" + root.resolve("usr/lib/edgelb/native"), "-Dedgelb.packaging.test=yes")) {
             assertTrue(jvm.contains(flag), flag + " in " + jvm);
         }
