@@ -45,6 +45,9 @@ public final class MetricsReport {
         }
         m.listeners(listeners, "edgelb_listener_timeouts_total", "counter",
                 "Connections closed by the data inactivity timeout.", ListenerRuntime::timeouts);
+        m.listeners(listeners, "edgelb_listener_spliced_total", "counter",
+                "Connection directions moved to splice(2) because they carried bulk data.",
+                ListenerRuntime::splicedDirections);
         m.listeners(listeners, "edgelb_listener_bytes_in_total", "counter", "Bytes received from clients.",
                 ListenerRuntime::bytesIn);
         m.listeners(listeners, "edgelb_listener_bytes_out_total", "counter", "Bytes sent to clients.",

@@ -120,6 +120,7 @@ public final class StatusReport {
                 .add("total_connections", runtime.totalConnections())
                 .add("rejected_connections", rejected)
                 .add("timeouts", runtime.timeouts())
+                .add("spliced", runtime.splicedDirections())
                 .add("bytes_in", runtime.bytesIn())
                 .add("bytes_out", runtime.bytesOut())
                 .add("source", source(l.id()));

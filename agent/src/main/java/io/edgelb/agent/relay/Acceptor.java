@@ -50,7 +50,9 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
         config.setAutoRead(true);
         config.setAllowHalfClosure(true);
         config.setWriteBufferWaterMark(RelayTuning.WATER_MARK);
-        child.pipeline().addLast(new FrontendHandler(new RelaySession(listener, route, child, transport)));
+        RelaySession session = new RelaySession(listener, route, child, transport);
+        config.setRecvByteBufAllocator(new CountingRecvAllocator(bytes -> session.countRead(Side.CLIENT, bytes)));
+        child.pipeline().addLast(new FrontendHandler(session));
         workers.next().register(child).addListener((ChannelFuture registered) -> {
             if (!registered.isSuccess()) {
                 Logger.warn("listener {}: could not register a connection: {}", listener.id(),

@@ -20,6 +20,7 @@ public final class ListenerRuntime {
     private final AtomicLong rejectedLimit = new AtomicLong();
     private final AtomicLong rejectedNoMember = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong spliced = new AtomicLong();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
 
@@ -76,6 +77,10 @@ public final class ListenerRuntime {
         timeouts.incrementAndGet();
     }
 
+    void spliced() {
+        spliced.incrementAndGet();
+    }
+
     void addBytesIn(long n) {
         bytesIn.add(n);
     }
@@ -102,6 +107,11 @@ public final class ListenerRuntime {
 
     public long timeouts() {
         return timeouts.get();
+    }
+
+    /** Connection directions that moved to splice(2) because they carried bulk data. */
+    public long splicedDirections() {
+        return spliced.get();
     }
 
     public long bytesIn() {

@@ -29,7 +29,6 @@ final class PipeHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        session.countRead(side, ((ByteBuf) msg).readableBytes());
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {
             // One big read alone can cross the high water mark before the burst's flush: hand it to
@@ -48,6 +47,7 @@ final class PipeHandler extends ChannelInboundHandlerAdapter {
         Channel peer = session.peerOf(side);
         if (peer != null) {
             peer.flush();
+            session.maybeSplice(side);
         }
         session.touch();
     }

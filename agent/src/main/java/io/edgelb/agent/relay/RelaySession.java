@@ -43,6 +43,10 @@ final class RelaySession {
     private int attempts;
     private boolean clientInputShut;
     private boolean memberInputShut;
+    /** Bytes the client sent before a member was chosen: credited to it once connected. */
+    private long earlyBytesIn;
+    private SpliceDirection clientToMember;
+    private SpliceDirection memberToClient;
     private boolean clientClosed;
     private long lastActivityNanos;
     private io.netty.util.concurrent.ScheduledFuture<?> idleTimer;
@@ -91,7 +95,8 @@ final class RelaySession {
         channel.config()
                 .setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, route.settings().timeoutMemberConnectMs()))
                 .setAllowHalfClosure(true)
-                .setWriteBufferWaterMark(RelayTuning.WATER_MARK);
+                .setWriteBufferWaterMark(RelayTuning.WATER_MARK)
+                .setRecvByteBufAllocator(new CountingRecvAllocator(bytes -> countRead(Side.MEMBER, bytes)));
         channel.pipeline().addLast(new PipeHandler(this, Side.MEMBER));
         connecting = channel;
         client.eventLoop().register(channel).addListener((ChannelFuture registered) -> {
@@ -139,6 +144,11 @@ final class RelaySession {
         }
         member = target;
         memberChannel = channel;
+        target.addBytesIn(earlyBytesIn);
+        clientToMember = new SpliceDirection(client, channel, bytes -> countRead(Side.CLIENT, bytes), this::touch,
+                listener::spliced);
+        memberToClient = new SpliceDirection(channel, client, bytes -> countRead(Side.MEMBER, bytes), this::touch,
+                listener::spliced);
         target.health().recordConnectSuccess();
         PoolProtocol protocol = route.pool().settings().protocol();
         if (protocol != PoolProtocol.TCP) {
@@ -161,21 +171,35 @@ final class RelaySession {
         }
     }
 
-    /** Bytes the client sent before the member was connected, forwarded in order. */
+    /** Bytes the client sent before the member was connected (already counted), forwarded in order. */
     void forwardEarly(ByteBuf data) {
-        countRead(Side.CLIENT, data.readableBytes());
         memberChannel.write(data, memberChannel.voidPromise());
     }
 
     // --- relaying ------------------------------------------------------------------------------
 
+    /** Every byte read on either side, spliced or not (see {@link CountingRecvAllocator}). */
     void countRead(Side side, int bytes) {
         if (side == Side.CLIENT) {
             listener.addBytesIn(bytes);
-            member.addBytesIn(bytes);
+            if (member == null) {
+                earlyBytesIn += bytes;
+            } else {
+                member.addBytesIn(bytes);
+                clientToMember.counted(bytes);
+            }
         } else {
             listener.addBytesOut(bytes);
             member.addBytesOut(bytes);
+            memberToClient.counted(bytes);
+        }
+    }
+
+    /** At the end of a read burst on side: that direction may move to splice. */
+    void maybeSplice(Side side) {
+        SpliceDirection direction = side == Side.CLIENT ? clientToMember : memberToClient;
+        if (direction != null) {
+            direction.maybeStart();
         }
     }
 
@@ -194,6 +218,16 @@ final class RelaySession {
 
     /** side sent FIN: pass it on once everything it sent has been written, keep the other way open. */
     void inputShutdown(Side side) {
+        SpliceDirection direction = side == Side.CLIENT ? clientToMember : memberToClient;
+        if (direction != null && direction.isSplicing()) {
+            direction.sourceEnded(() -> inputEnded(side)); // the FIN may have overtaken spliced bytes
+            return;
+        }
+        inputEnded(side);
+    }
+
+    /** Every byte side sent before its FIN has been forwarded: pass the FIN on. */
+    private void inputEnded(Side side) {
         if (side == Side.CLIENT) {
             clientInputShut = true;
         } else {
@@ -209,8 +243,12 @@ final class RelaySession {
             return;
         }
         // The peer's own EOF now ends the whole connection: let netty close it at once instead of
-        // shutting its input (a syscall, often ENOTCONN and an exception) and firing an event.
-        ((SocketChannelConfig) peer.config()).setAllowHalfClosure(false);
+        // shutting its input (a syscall, often ENOTCONN and an exception) and firing an event. Not for
+        // a spliced peer: its FIN may overtake bytes still in its pipe (see SpliceDirection).
+        SpliceDirection peerDirection = side == Side.CLIENT ? memberToClient : clientToMember;
+        if (peerDirection == null || !peerDirection.isSplicing()) {
+            ((SocketChannelConfig) peer.config()).setAllowHalfClosure(false);
+        }
         if (nothingPending(peer)) {
             HalfClose.shutdownOutput(peer);
             return;
@@ -227,15 +265,24 @@ final class RelaySession {
         return side == Side.CLIENT ? channel == client : channel == memberChannel;
     }
 
-    /** side is gone: finish writing to the peer, then close it. */
+    /** side is gone: finish writing to the peer, then close it (reset it, when side's stream was cut). */
     void closed(Side side) {
         if (side == Side.CLIENT) {
             clientClosed();
         }
         Channel peer = peerOf(side);
-        if (peer != null) {
-            closeOnFlush(peer);
+        if (peer == null) {
+            return;
         }
+        SpliceDirection direction = side == Side.CLIENT ? clientToMember : memberToClient;
+        if (direction != null && direction.lostBeforeItsEnd() && peer.isActive()) {
+            Logger.debug("listener {}: {} side closed in the middle of a spliced stream; resetting the other side",
+                    listener.id(), side);
+            peer.config().setOption(ChannelOption.SO_LINGER, 0);
+            peer.close();
+            return;
+        }
+        closeOnFlush(peer);
     }
 
     /** side failed (a reset, mostly): reset the peer too, as a client would see it directly. */

@@ -45,6 +45,8 @@ public final class TcpBackend implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final List<byte[]> firstBytes = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger streamsWritten = new AtomicInteger();
+    private volatile boolean resetAfterStream;
     private volatile Mode mode = Mode.ECHO;
     private volatile boolean greet = true;
     private volatile long streamBytes;
@@ -102,6 +104,17 @@ public final class TcpBackend implements AutoCloseable {
     public TcpBackend trailer(String text) {
         this.trailer = text;
         return this;
+    }
+
+    /** In STREAM mode, end with an RST instead of a FIN once everything is written. */
+    public TcpBackend resetAfterStream() {
+        this.resetAfterStream = true;
+        return this;
+    }
+
+    /** How many STREAM connections have had all their bytes accepted by the kernel. */
+    public int streamsWritten() {
+        return streamsWritten.get();
     }
 
     public String name() {
@@ -208,6 +221,11 @@ public final class TcpBackend implements AutoCloseable {
                         int n = (int) Math.min(chunk.length, left);
                         out.write(chunk, 0, n);
                         left -= n;
+                    }
+                    streamsWritten.incrementAndGet();
+                    if (resetAfterStream) {
+                        socket.setSoLinger(true, 0);
+                        return;
                     }
                 }
                 default -> { }
