@@ -1,6 +1,6 @@
 package io.edgelb.hub;
 
-import io.edgelb.hub.api.ApiToken;
+import io.edgelb.model.secret.ApiToken;
 import io.edgelb.hub.api.HubApi;
 import io.edgelb.hub.config.HubConfig;
 import io.edgelb.hub.octavia.OctaviaSource;

@@ -2,6 +2,7 @@ package io.edgelb.agent.api;
 
 import io.edgelb.agent.net.Transport;
 import io.edgelb.model.HostPort;
+import io.edgelb.model.secret.ApiToken;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

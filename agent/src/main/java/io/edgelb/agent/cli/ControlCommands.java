@@ -2,7 +2,7 @@ package io.edgelb.agent.cli;
 
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import io.edgelb.agent.api.ApiToken;
+import io.edgelb.model.secret.ApiToken;
 import io.edgelb.agent.daemon.ConfigSource;
 import io.edgelb.agent.daemon.ConfigSources;
 import io.edgelb.model.AgentSettings;

@@ -6,7 +6,7 @@ import com.eclipsesource.json.JsonObject;
 import io.edgelb.agent.api.AgentControl;
 import io.edgelb.agent.api.AgentFacts;
 import io.edgelb.agent.api.ApiServer;
-import io.edgelb.agent.api.ApiToken;
+import io.edgelb.model.secret.ApiToken;
 import io.edgelb.agent.api.MetricsReport;
 import io.edgelb.agent.api.StatusReport;
 import io.edgelb.agent.health.HealthCheckService;

@@ -7,9 +7,8 @@ import io.edgelb.model.json.ConfigJson;
 import io.edgelb.model.json.Decoded;
 import io.edgelb.model.sync.CurveKeyFile;
 import io.edgelb.model.sync.SyncProtocol;
+import io.edgelb.model.sync.WakePipe;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -58,7 +57,7 @@ public final class HubClient implements AutoCloseable {
     private final Supplier<JsonObject> statusReport;
     private final LongSupplier clock;
     private final ZMQ.Context context = ZMQ.context(1);
-    private final Pipe wake;
+    private final WakePipe wake;
     private final Thread thread;
     private final List<HubLink> links = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
@@ -76,9 +75,7 @@ public final class HubClient implements AutoCloseable {
         this.onState = onState;
         this.statusReport = statusReport;
         this.clock = clock;
-        this.wake = Pipe.open();
-        wake.source().configureBlocking(false);
-        wake.sink().configureBlocking(false);
+        this.wake = new WakePipe();
         this.thread = new Thread(this::run, "edgelb-hub");
         thread.setDaemon(true);
     }
@@ -162,7 +159,7 @@ public final class HubClient implements AutoCloseable {
                 break;
             }
             if (poller.pollin(wakeIndex)) {
-                drainWake();
+                wake.drain();
             }
             for (int i = 0; i < links.size(); i++) {
                 HubLink link = links.get(i);
@@ -417,26 +414,11 @@ public final class HubClient implements AutoCloseable {
                 .add("last_error", lastError == null ? Json.NULL : Json.value(lastError));
     }
 
-    private void drainWake() {
-        ByteBuffer buffer = ByteBuffer.allocate(64);
-        try {
-            while (wake.source().read(buffer) > 0) {
-                buffer.clear();
-            }
-        } catch (IOException e) {
-            // closing
-        }
-    }
-
     /** Stops the sync thread (flag and wake-up), then terminates the context; never interrupts. */
     @Override
     public void close() {
         running = false;
-        try {
-            wake.sink().write(ByteBuffer.wrap(new byte[] {1}));
-        } catch (IOException e) {
-            // already closed
-        }
+        wake.wake();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
@@ -444,8 +426,7 @@ public final class HubClient implements AutoCloseable {
         }
         context.term();
         try {
-            wake.sink().close();
-            wake.source().close();
+            wake.close();
         } catch (IOException e) {
             Logger.debug("hub: closing the wake pipe: {}", e.getMessage());
         }

@@ -13,6 +13,7 @@ import io.edgelb.hub.source.FileSource;
 import io.edgelb.hub.sync.SyncStats;
 import io.edgelb.model.HostPort;
 import io.edgelb.model.json.JsonGuard;
+import io.edgelb.model.secret.ApiToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -115,7 +116,7 @@ public final class HubApi implements AutoCloseable {
             json(exchange, 403, error("changes are accepted from loopback only"));
             return;
         }
-        if (!token.matches(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        if (!token.matchesBearer(exchange.getRequestHeaders().getFirst("Authorization"))) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"edgelb-hub\"");
             json(exchange, 401, error("a valid token is required (Authorization: Bearer TOKEN; see api_token_file)"));
             return;

@@ -3,7 +3,7 @@ package io.edgelb.hub.cli;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import io.edgelb.hub.api.ApiToken;
+import io.edgelb.model.secret.ApiToken;
 import io.edgelb.hub.config.HubConfig;
 import io.edgelb.hub.config.HubConfigLoader;
 import java.io.IOException;

@@ -6,9 +6,8 @@ import io.edgelb.hub.registry.AgentRegistry;
 import io.edgelb.model.json.JsonGuard;
 import io.edgelb.model.sync.CurveKeyFile;
 import io.edgelb.model.sync.SyncProtocol;
+import io.edgelb.model.sync.WakePipe;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class SyncServer implements AutoCloseable {
     private final String bind;
     private final long heartbeatMs;
     private final LongSupplier clock;
-    private final Pipe wake;
+    private final WakePipe wake;
     private final byte[] instance = new byte[8];
     private final Map<String, String> agentByKey = new HashMap<>();
     private final SyncStats stats = new SyncStats();
@@ -69,9 +68,7 @@ public final class SyncServer implements AutoCloseable {
         this.keys = keys;
         this.registry = registry;
         this.clock = clock;
-        this.wake = Pipe.open();
-        wake.source().configureBlocking(false);
-        wake.sink().configureBlocking(false);
+        this.wake = new WakePipe();
         new SecureRandom().nextBytes(instance);
         registry.allowList().forEach((agent, key) -> agentByKey.put(key, agent));
         this.thread = new Thread(this::run, "hub-sync");
@@ -105,11 +102,7 @@ public final class SyncServer implements AutoCloseable {
 
     /** Any thread: makes the sync thread look at the registry now. */
     public void wake() {
-        try {
-            wake.sink().write(ByteBuffer.wrap(new byte[] {1}));
-        } catch (IOException e) {
-            // closed: the server is stopping
-        }
+        wake.wake();
     }
 
     private void run() {
@@ -195,7 +188,7 @@ public final class SyncServer implements AutoCloseable {
                 subscriptions(pub);
             }
             if (poller.pollin(wakeIndex)) {
-                drainWake();
+                wake.drain();
             }
             if (!running) {
                 break;
@@ -412,17 +405,6 @@ public final class SyncServer implements AutoCloseable {
         pub.send(body, 0);
     }
 
-    private void drainWake() {
-        ByteBuffer buffer = ByteBuffer.allocate(64);
-        try {
-            while (wake.source().read(buffer) > 0) {
-                buffer.clear();
-            }
-        } catch (IOException e) {
-            // closed while stopping
-        }
-    }
-
     /** Stops the thread (flag + wake-up), then terminates the context; never interrupts the thread. */
     @Override
     public void close() {
@@ -435,8 +417,7 @@ public final class SyncServer implements AutoCloseable {
         }
         context.term();
         try {
-            wake.sink().close();
-            wake.source().close();
+            wake.close();
         } catch (IOException e) {
             Logger.debug("closing the wake pipe: {}", e.getMessage());
         }

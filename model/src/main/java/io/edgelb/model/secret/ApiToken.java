@@ -1,4 +1,4 @@
-package io.edgelb.agent.api;
+package io.edgelb.model.secret;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +12,9 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The secret that mutating API calls must present. Read from a root-only file; created (mode 0600,
- * 32 random bytes in hex) when the file does not exist, so a fresh install needs no setup and the
- * CLI and LuCI's rpcd plugin read the same file.
+ * The secret that mutating calls to the agent's or the hub's API must present. Read from a root-only
+ * file; created (mode 0600, 32 random bytes in hex) when the file does not exist, so a fresh install
+ * needs no setup and the CLI (and on the router LuCI's rpcd plugin) read the same file.
  */
 public final class ApiToken {
     private final byte[] secret;
@@ -62,5 +62,11 @@ public final class ApiToken {
     public boolean matches(String presented) {
         return presented != null
                 && MessageDigest.isEqual(secret, presented.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The same for an HTTP {@code Authorization: Bearer TOKEN} header (scheme case-insensitive). */
+    public boolean matchesBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && matches(authorization.substring(7).trim());
     }
 }
