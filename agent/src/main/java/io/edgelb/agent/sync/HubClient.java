@@ -24,9 +24,9 @@ import org.zeromq.ZMQException;
 
 /**
  * Follows one or more hubs (the agent side of {@link SyncProtocol}): subscribes first, then asks
- * for the full state; takes updates; watches heartbeats, and on a gap (a heartbeat naming another
- * revision or hub instance) or a silent hub asks for the state again, paced with a jittered
- * back-off. With several endpoints it follows the newest revision among the hubs that answer.
+ * for the full state, and asks again whenever the hub announces a newer revision; watches
+ * heartbeats, and on a gap (a heartbeat naming another revision or hub instance) or a silent hub
+ * asks for the state again, paced with a jittered back-off. With several endpoints it follows the newest revision among the hubs that answer.
  * Status reports go to every hub that answers, every few seconds.
  *
  * <p>Threading: one thread ({@code edgelb-hub}) creates and owns every ZeroMQ socket. Accepted
@@ -271,15 +271,25 @@ public final class HubClient implements AutoCloseable {
                 link.backoffMs = FIRST_BACKOFF_MS;
                 link.silenceLogged = false;
                 receive(link, frames);
+                if (link.instance.equals(link.noticedInstance) && link.noticedRevision > link.revision) {
+                    request(link, now); // the answer left before the change we were told of
+                }
             }
-            case SyncProtocol.KVPUB -> {
-                // A full state, not a delta: as good as a snapshot, whatever state the link is in.
-                need(frames, 4, command);
+            case SyncProtocol.KVNEW -> {
+                need(frames, 3, command);
+                String instance = HexFormat.of().formatHex(instance(frames.get(1)));
+                long revision = SyncProtocol.readLong(frames.get(2));
                 link.lastHeardMillis = now;
-                link.state = HubLink.State.ACTIVE;
-                link.backoffMs = FIRST_BACKOFF_MS;
-                link.silenceLogged = false;
-                receive(link, frames);
+                if (instance.equals(link.instance) && revision <= link.revision) {
+                    return; // already held (a notice after a reconnection, or overtaken by the answer)
+                }
+                link.noticedInstance = instance;
+                link.noticedRevision = revision;
+                if (link.state == HubLink.State.ACTIVE) {
+                    request(link, now);
+                } else if (now - link.lastRequestAt >= 1_000) {
+                    link.nextRequestAt = now; // the hub is back: ask now rather than at the back-off
+                }
             }
             case SyncProtocol.HUGZ -> {
                 need(frames, 4, command);

@@ -19,6 +19,9 @@ final class HubLink {
     volatile String instance;
     volatile long revision;
     volatile long lastHeardMillis;
+    /** The newest revision a KVNEW announced (with its hub instance): asked for until held. */
+    String noticedInstance;
+    long noticedRevision;
     long heartbeatMs;
     long nextRequestAt;
     long lastRequestAt;

@@ -99,6 +99,22 @@ class HubClientTest {
         }
     }
 
+    /** Fails if the agent asks for its state within the window (status reports are ignored). */
+    private void assertNoRequestWithin(int windowMs) {
+        long deadline = System.nanoTime() + windowMs * 1_000_000L;
+        for (long left = windowMs; left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+            byte[] identity = recv(router, (int) Math.max(1, left));
+            if (identity == null) {
+                return;
+            }
+            String command = router.recvStr();
+            while (router.hasReceiveMore()) {
+                router.recv();
+            }
+            assertTrue(!command.equals(SyncProtocol.ICANHAZ), "asked for a state it already holds");
+        }
+    }
+
     private void reply(byte[] identity, long revision, String json) {
         router.sendMore(identity);
         router.sendMore(SyncProtocol.KTHXBAI);
@@ -123,7 +139,7 @@ class HubClientTest {
     }
 
     @Test
-    void followsTheSnapshotThenUpdatesAndAsksAgainOnAGap() throws Exception {
+    void followsTheSnapshotThenAsksForEachAnnouncedRevisionAndAgainOnAGap() throws Exception {
         reply(awaitRequest(), 10, STATE);
         HubState first = next();
         assertNotNull(first);
@@ -131,42 +147,63 @@ class HubClientTest {
         assertEquals("0102030405060708", first.instance());
         assertTrue(first.objects().members().containsKey("m1"));
 
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), SyncProtocol.longBytes(11), bytes(STATE.replace("80", "81")));
+        // A notice carries no state: the agent asks for it on the authenticated socket.
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(11));
+        reply(awaitRequest(), 11, STATE.replace("80", "81"));
         assertEquals(81, next().objects().members().get("m1").protocolPort());
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), SyncProtocol.longBytes(11), bytes(STATE));
-        // A heartbeat naming a revision it never saw: the update was lost; it asks again.
+        // A notice of what it holds (as after a reconnection) asks for nothing.
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(11));
+        assertNoRequestWithin(500);
+        // A heartbeat naming a revision it never saw: a notice was lost; it asks again.
         publish(bytes(SyncProtocol.HUGZ), INSTANCE.clone(), SyncProtocol.longBytes(13), SyncProtocol.longBytes(1000));
         reply(awaitRequest(), 13, STATE.replace("80", "83"));
         HubState resynced = next();
         assertEquals(13, resynced.revision());
         assertEquals(83, resynced.objects().members().get("m1").protocolPort());
-        assertTrue(delivered.isEmpty(), "the stale revision 11 was not delivered twice");
+        assertTrue(delivered.isEmpty(), "nothing delivered twice");
     }
 
     @Test
-    void dropsMalformedStatesFromItsHubAndKeepsGoing() throws Exception {
+    void anAnswerOlderThanTheAnnouncedRevisionIsFollowedByAnotherRequest() throws Exception {
         reply(awaitRequest(), 10, STATE);
         assertNotNull(next());
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone()); // too few frames
-        publish(bytes(SyncProtocol.KVPUB), new byte[7], SyncProtocol.longBytes(11), bytes(STATE)); // bad instance
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), new byte[3], bytes(STATE)); // bad revision
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(12));
+        // The hub answered before the change reached it: revision 11, older than the notice.
+        reply(awaitRequest(), 11, STATE.replace("80", "81"));
+        assertEquals(11, next().revision());
+        reply(awaitRequest(), 12, STATE.replace("80", "82"));
+        assertEquals(82, next().objects().members().get("m1").protocolPort());
+    }
+
+    @Test
+    void dropsMalformedMessagesFromItsHubAndKeepsGoing() throws Exception {
+        reply(awaitRequest(), 10, STATE);
+        assertNotNull(next());
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone()); // too few frames
+        publish(bytes(SyncProtocol.KVNEW), new byte[7], SyncProtocol.longBytes(11)); // bad instance
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), new byte[3]); // bad revision
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(11), bytes(STATE)); // a state on PUB
         publish(bytes("FORMAT C:"), INSTANCE.clone(), SyncProtocol.longBytes(12), bytes(STATE));
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), SyncProtocol.longBytes(13), bytes("{\"members\": ["));
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), SyncProtocol.longBytes(14),
-                bytes(STATE.replace("\"protocol_port\": 80", "\"protocol_port\": 80, \"weight\": 300")));
+
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(13));
+        reply(awaitRequest(), 13, "{\"members\": [");
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(14));
+        reply(awaitRequest(), 14, STATE.replace("\"protocol_port\": 80", "\"protocol_port\": 80, \"weight\": 300"));
         io.edgelb.agent.testing.Await.until(() -> client.lastError() != null
                 && client.lastError().contains("members.m1.weight: weight 300 is out of range"),
                 java.time.Duration.ofSeconds(5), "the refusal recorded for the hub");
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), SyncProtocol.longBytes(15), bytes("[".repeat(50_000)));
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(15));
+        reply(awaitRequest(), 15, "[".repeat(50_000));
         io.edgelb.agent.testing.Await.until(() -> client.lastError().contains("nests deeper than 16"),
                 java.time.Duration.ofSeconds(5), "the deep document refused");
         assertNull(delivered.poll(500, TimeUnit.MILLISECONDS), "nothing malformed was delivered");
 
-        publish(bytes(SyncProtocol.KVPUB), INSTANCE.clone(), SyncProtocol.longBytes(16), bytes(STATE.replace("80", "86")));
+        publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(16));
+        reply(awaitRequest(), 16, STATE.replace("80", "86"));
         HubState good = next();
         assertNotNull(good, "a good state after the garbage is still taken");
         assertEquals(16, good.revision());
-        assertTrue(client.describe(System.currentTimeMillis()).getLong("rejected_messages", 0) >= 6,
+        assertTrue(client.describe(System.currentTimeMillis()).getLong("rejected_messages", 0) >= 8,
                 client.describe(System.currentTimeMillis()).toString());
     }
 }

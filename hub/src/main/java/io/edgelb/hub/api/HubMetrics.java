@@ -28,7 +28,7 @@ final class HubMetrics {
                 stats.handshakesAccepted.get(), "edgelb_hub_handshakes_total");
         m.sample("edgelb_hub_handshakes_total{result=\"refused\"}", stats.handshakesRefused.get());
         m.counter("edgelb_hub_snapshots_sent_total", "Full states sent on request.", stats.snapshotsSent.get(), null);
-        m.counter("edgelb_hub_updates_published_total", "Full states published after a change.",
+        m.counter("edgelb_hub_updates_published_total", "Change notices published (the agent then asks for its state).",
                 stats.updatesPublished.get(), null);
         m.counter("edgelb_hub_heartbeats_sent_total", "Heartbeats published.", stats.heartbeatsSent.get(), null);
         m.counter("edgelb_hub_status_reports_total", "Status reports received.", stats.statusReports.get(), null);

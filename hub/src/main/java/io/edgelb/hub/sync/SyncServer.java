@@ -27,9 +27,9 @@ import zmq.Msg;
 import zmq.io.Metadata;
 
 /**
- * The hub's side of the sync protocol ({@link SyncProtocol}): answers snapshot requests, publishes
- * each agent's full state when it changes, sends heartbeats, takes status reports, and decides,
- * as the ZAP handler, which CURVE keys may connect at all.
+ * The hub's side of the sync protocol ({@link SyncProtocol}): answers state requests from the key
+ * that owns the agent id, announces each agent's new revision when it changes, sends heartbeats,
+ * takes status reports, and decides, as the ZAP handler, which CURVE keys may connect at all.
  *
  * <p>Threading: one thread ({@code hub-sync}) creates and owns every ZeroMQ socket (jeromq sockets
  * are not thread-safe). Other threads only write to the registry and wake it through a pipe.
@@ -357,14 +357,16 @@ public final class SyncServer implements AutoCloseable {
             if (desired == null) {
                 continue;
             }
-            publish(pub, agent, SyncProtocol.KVPUB, SyncProtocol.longBytes(desired.revision()),
-                    desired.json().getBytes(StandardCharsets.UTF_8));
+            publish(pub, agent, SyncProtocol.KVNEW, SyncProtocol.longBytes(desired.revision()));
             stats.updatesPublished.incrementAndGet();
-            Logger.debug("sync: published revision {} for agent {}", desired.revision(), agent);
+            Logger.debug("sync: announced revision {} to agent {}", desired.revision(), agent);
         }
     }
 
-    /** An agent subscribed (first connection or reconnection): send it its full state now. */
+    /**
+     * An agent subscribed (first connection or reconnection): tell it its current revision, so it
+     * asks for the state if it missed a change while the connection was down.
+     */
     private void subscriptions(ZMQ.Socket pub) {
         for (int i = 0; i < MAX_BATCH; i++) {
             byte[] frame = pub.recv(ZMQ.DONTWAIT);
@@ -380,10 +382,9 @@ public final class SyncServer implements AutoCloseable {
             String agent = new String(frame, 1, frame.length - 2, StandardCharsets.UTF_8);
             AgentRegistry.Desired desired = registry.desired(agent);
             if (desired != null) {
-                publish(pub, agent, SyncProtocol.KVPUB, SyncProtocol.longBytes(desired.revision()),
-                        desired.json().getBytes(StandardCharsets.UTF_8));
+                publish(pub, agent, SyncProtocol.KVNEW, SyncProtocol.longBytes(desired.revision()));
                 stats.updatesPublished.incrementAndGet();
-                Logger.debug("sync: agent {} subscribed; sent revision {}", agent, desired.revision());
+                Logger.debug("sync: agent {} subscribed; announced revision {}", agent, desired.revision());
             }
         }
     }
@@ -397,12 +398,15 @@ public final class SyncServer implements AutoCloseable {
         }
     }
 
-    private void publish(ZMQ.Socket pub, String agent, String command, byte[] revision, byte[] body) {
+    /** Never a state: the PUB socket cannot tell which key subscribed to which topic. */
+    private void publish(ZMQ.Socket pub, String agent, String command, byte[] revision, byte[]... more) {
         pub.send(SyncProtocol.topic(agent), ZMQ.SNDMORE);
         pub.send(command.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE);
         pub.send(instance.clone(), ZMQ.SNDMORE);
-        pub.send(revision, ZMQ.SNDMORE);
-        pub.send(body, 0);
+        pub.send(revision, more.length > 0 ? ZMQ.SNDMORE : 0);
+        for (int i = 0; i < more.length; i++) {
+            pub.send(more[i], i < more.length - 1 ? ZMQ.SNDMORE : 0);
+        }
     }
 
     /** Stops the thread (flag + wake-up), then terminates the context; never interrupts the thread. */

@@ -16,9 +16,12 @@ import java.nio.charset.StandardCharsets;
  *   [KTHXBAI] [instance] [revision] [state JSON]   the full state, answer to ICANHAZ
  *   [DENIED]  [reason]                          the key is not that agent's
  * hub → agents (PUB → SUB), topic = agent id + " "
- *   [topic] [KVPUB] [instance] [revision] [state JSON]   the agent's full state, after each change
+ *   [topic] [KVNEW] [instance] [revision]               the agent's state changed: ask for it
  *   [topic] [HUGZ]  [instance] [revision] [heartbeat ms] about once per heartbeat period
  * </pre>
+ * States travel only on the ROUTER socket, in answer to a request whose CURVE key the hub has
+ * checked against the agent id. The PUB socket cannot tell its subscribers apart, so an enrolled
+ * agent could subscribe to another agent's topic: it carries nothing but revision numbers.
  * instance: 8 bytes, random per hub process, so an agent sees a restart. revision: 8 bytes, big
  * endian, per agent, strictly increasing within an instance, and taken from the hub's clock
  * ({@code max(previous + 1, now in ms)}), so that revisions of independent hubs over the same source
@@ -30,7 +33,7 @@ public final class SyncProtocol {
     public static final String STATUS = "STATUS";
     public static final String KTHXBAI = "KTHXBAI";
     public static final String DENIED = "DENIED";
-    public static final String KVPUB = "KVPUB";
+    public static final String KVNEW = "KVNEW";
     public static final String HUGZ = "HUGZ";
 
     /** Largest message either side accepts (bytes); larger ones disconnect the peer (ZMQ_MAXMSGSIZE). */

@@ -172,10 +172,10 @@ public final class FleetBench {
             poller.poll(100);
             for (int i = 0; i < n; i++) {
                 if (poller.pollin(2 * i)) {
-                    drain(subs[i], i, true);
+                    drain(subs[i], i, true, dealers[i]);
                 }
                 if (poller.pollin(2 * i + 1)) {
-                    drain(dealers[i], i, false);
+                    drain(dealers[i], i, false, dealers[i]);
                 }
             }
             if (oldInstance != null && System.nanoTime() > nextAsk) {
@@ -191,7 +191,7 @@ public final class FleetBench {
         throw new IOException("not every agent got there within " + timeoutMs + " ms");
     }
 
-    private void drain(ZMQ.Socket socket, int i, boolean sub) {
+    private void drain(ZMQ.Socket socket, int i, boolean sub, ZMQ.Socket dealer) {
         while (true) {
             List<byte[]> frames = new ArrayList<>();
             byte[] first = socket.recv(ZMQ.DONTWAIT);
@@ -206,7 +206,14 @@ public final class FleetBench {
                 frames.remove(0);
             }
             String command = new String(frames.get(0), StandardCharsets.UTF_8);
-            if ((command.equals(SyncProtocol.KVPUB) || command.equals(SyncProtocol.KTHXBAI)) && frames.size() == 4) {
+            if (command.equals(SyncProtocol.KVNEW) && frames.size() == 3) {
+                String inst = HexFormat.of().formatHex(frames.get(1));
+                if (!inst.equals(instance[i]) || SyncProtocol.readLong(frames.get(2)) > revision[i]) {
+                    dealer.sendMore(SyncProtocol.ICANHAZ); // as an agent does: ask for the announced state
+                    dealer.send(ids.get(i), ZMQ.DONTWAIT);
+                }
+            }
+            if (command.equals(SyncProtocol.KTHXBAI) && frames.size() == 4) {
                 String inst = HexFormat.of().formatHex(frames.get(1));
                 long rev = SyncProtocol.readLong(frames.get(2));
                 if (!inst.equals(instance[i]) || rev > revision[i]) {

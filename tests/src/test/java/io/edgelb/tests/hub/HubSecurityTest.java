@@ -141,6 +141,52 @@ class HubSecurityTest {
     }
 
     @Test
+    void anEnrolledKeyOnAnotherAgentsTopicLearnsRevisionsButNoConfiguration() throws Exception {
+        TcpBackend a = closing(TcpBackend.start("a"));
+        TcpBackend b = closing(TcpBackend.start("b"));
+        Fleet f = fleet(a);
+        try (ZMQ.Context context = ZMQ.context(1);
+             ZMQ.Socket sub = client(context, SocketType.SUB, f.bed().agentKeys.get("r2"), f.bed().hubKeys.publicKey())) {
+            sub.subscribe(SyncProtocol.topic("r1"));
+            sub.connect(SyncProtocol.publisherOf(f.bed().endpoint()));
+            assertTrue(nextMessage(sub, SYNC) != null, "r2's key is enrolled: it does receive r1's topic");
+            // r1's members change while r2 listens.
+            assertEquals(200, f.hub().pushMembers("r1", "web", "{\"members\": {\"m2\": {\"address\": "
+                    + "\"127.0.0.1\", \"protocol_port\": " + b.port() + "}}}", f.bed().hubToken()).statusCode());
+            f.r1().awaitStatus(s -> HubTestbed.members(s).equals(Map.of("hub-m2", "hub")), SYNC, "r1 changed");
+            long deadline = System.nanoTime() + SYNC.toNanos();
+            boolean noticed = false;
+            while (!noticed && System.nanoTime() < deadline) {
+                List<byte[]> message = nextMessage(sub, Duration.ofSeconds(2));
+                if (message == null) {
+                    continue;
+                }
+                String command = new String(message.get(1), StandardCharsets.UTF_8);
+                assertTrue(command.equals(SyncProtocol.KVNEW) || command.equals(SyncProtocol.HUGZ), command);
+                for (byte[] frame : message.subList(2, message.size())) {
+                    assertEquals(8, frame.length, command + " carries only instance, revision, interval");
+                }
+                noticed |= command.equals(SyncProtocol.KVNEW);
+            }
+            assertTrue(noticed, "the change was announced on r1's topic");
+        }
+        assertEquals("b", HubTestbed.landOn(f.port()), "r1 got its state the authenticated way");
+    }
+
+    /** One whole message (every frame) that arrives within the time, or null. */
+    private static List<byte[]> nextMessage(ZMQ.Socket socket, Duration timeout) {
+        byte[] first = receiveWithin(socket, timeout);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>(List.of(first));
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return frames;
+    }
+
+    @Test
     void garbageFramesAreLoggedAndDroppedAndNothingCrashes() throws Exception {
         TcpBackend a = closing(TcpBackend.start("a"));
         TcpBackend b = closing(TcpBackend.start("b"));
