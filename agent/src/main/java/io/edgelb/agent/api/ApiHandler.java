@@ -33,6 +33,9 @@ import org.tinylog.Logger;
  * command line.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** Named in every 404, so a user who tries the API's root learns what there is. */
+    static final String ENDPOINTS = "GET /api/status, GET /metrics, POST /api/reload, "
+            + "POST /api/members/ID/drain, POST /api/members/ID/enable";
     private static final Pattern MEMBER_ACTION = Pattern.compile("/api/members/([A-Za-z0-9_:.\\-]+)/(drain|enable)");
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     /** A token file holds 64 hex digits and a newline; a body much longer is not a token. */
@@ -68,7 +71,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Matcher member = MEMBER_ACTION.matcher(path);
         boolean isReload = path.equals("/api/reload");
         if (!member.matches() && !isReload) {
-            reply(ctx, keepAlive, error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path));
+            reply(ctx, keepAlive, error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + " (" + ENDPOINTS + ")"));
             return;
         }
         if (!method.equals(HttpMethod.POST)) {

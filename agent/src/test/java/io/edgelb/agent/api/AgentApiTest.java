@@ -137,7 +137,9 @@ class AgentApiTest {
         assertEquals(401, call("POST", "/api/reload", null).status());
         assertEquals(401, call("POST", "/api/reload", "Bearer wrong").status());
         assertEquals(405, call("GET", "/api/reload", "Bearer " + token()).status());
-        assertEquals(404, call("GET", "/api/nothing", null).status());
+        Reply unknown = call("GET", "/", null);
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.body().contains("GET /api/status"), "a 404 names the endpoints: " + unknown.body());
         assertEquals(200, call("POST", "/api/reload", "Bearer " + token()).status());
         String basic = java.util.Base64.getEncoder().encodeToString(("root:" + token()).getBytes(StandardCharsets.UTF_8));
         Reply drained = call("POST", "/api/members/web_1/drain", "Basic " + basic);
