@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,15 +28,13 @@ import zmq.io.Metadata;
 /**
  * The hub's side of the sync protocol ({@link SyncProtocol}): answers state requests from the key
  * that owns the agent id, announces each agent's new revision when it changes, sends heartbeats,
- * takes status reports, and decides, as the ZAP handler, which CURVE keys may connect at all.
+ * takes status reports; {@link ZapHandler} decides which CURVE keys may connect at all.
  *
  * <p>Threading: one thread ({@code hub-sync}) creates and owns every ZeroMQ socket (jeromq sockets
  * are not thread-safe). Other threads only write to the registry and wake it through a pipe.
  * Shutdown: a flag and a wake-up, then the context is terminated; the thread is never interrupted.
  */
 public final class SyncServer implements AutoCloseable {
-    /** The ZAP endpoint libzmq and jeromq ask for every handshake (RFC 27). */
-    private static final String ZAP_ENDPOINT = "inproc://zeromq.zap.01";
     private static final int MAX_FRAMES = 4;
     private static final int MAX_BATCH = 1000;
     /** Many agents reconnect at once after a restart; the default backlog of 100 makes them back off for seconds. */
@@ -53,9 +50,9 @@ public final class SyncServer implements AutoCloseable {
     private final LongSupplier clock;
     private final WakePipe wake;
     private final byte[] instance = new byte[8];
-    private final Map<String, String> agentByKey = new HashMap<>();
     private final SyncStats stats = new SyncStats();
     private final RefusalLog refusals = new RefusalLog();
+    private final ZapHandler zapHandler;
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -70,7 +67,7 @@ public final class SyncServer implements AutoCloseable {
         this.clock = clock;
         this.wake = new WakePipe();
         new SecureRandom().nextBytes(instance);
-        registry.allowList().forEach((agent, key) -> agentByKey.put(key, agent));
+        this.zapHandler = new ZapHandler(registry.allowList(), stats, refusals, clock);
         this.thread = new Thread(this::run, "hub-sync");
     }
 
@@ -113,7 +110,7 @@ public final class SyncServer implements AutoCloseable {
             // The ZAP handler must exist before the first handshake: without one, CURVE admits any key.
             zap = context.socket(SocketType.REP);
             zap.setLinger(0);
-            zap.bind(ZAP_ENDPOINT);
+            zap.bind(ZapHandler.ENDPOINT);
             router = serverSocket(SocketType.ROUTER);
             router.setMaxMsgSize(SyncProtocol.MAX_STATUS_BYTES + 1024);
             // XPUB: it tells us when an agent (re)subscribes, and we send its state at once, so an
@@ -177,7 +174,7 @@ public final class SyncServer implements AutoCloseable {
                 break;
             }
             if (poller.pollin(zapIndex)) {
-                answerZap(zap);
+                zapHandler.answerAll(zap);
             }
             if (poller.pollin(routerIndex)) {
                 for (int i = 0; i < MAX_BATCH && serveOne(router); i++) {
@@ -202,53 +199,6 @@ public final class SyncServer implements AutoCloseable {
                 nextBeat = now + heartbeatMs;
             }
         }
-    }
-
-    // --- ZAP: which keys may connect --------------------------------------------------------------
-
-    private void answerZap(ZMQ.Socket zap) {
-        while (true) {
-            List<byte[]> request = new ArrayList<>();
-            byte[] frame = zap.recv(ZMQ.DONTWAIT);
-            if (frame == null) {
-                return;
-            }
-            request.add(frame);
-            while (zap.hasReceiveMore() && request.size() < 16) {
-                request.add(zap.recv(0));
-            }
-            while (zap.hasReceiveMore()) {
-                zap.recv(0);
-            }
-            byte[] requestId = request.size() > 1 ? request.get(1) : new byte[0];
-            String address = request.size() > 3 ? new String(request.get(3), StandardCharsets.UTF_8) : "?";
-            String mechanism = request.size() > 5 ? new String(request.get(5), StandardCharsets.UTF_8) : "";
-            String agent = null;
-            String key = null;
-            if (mechanism.equals("CURVE") && request.size() > 6 && request.get(6).length == 32) {
-                key = ZMQ.Curve.z85Encode(request.get(6));
-                agent = agentByKey.get(key);
-            }
-            if (agent != null) {
-                stats.handshakesAccepted.incrementAndGet();
-                Logger.debug("sync: agent {} connected from {}", agent, address);
-                zapReply(zap, requestId, "200", "OK", agent);
-            } else {
-                stats.handshakesRefused.incrementAndGet();
-                refusals.warn(clock.getAsLong(), "key " + key + " " + address, "sync: refused " + mechanism
-                        + " key " + key + " from " + address + ": not in the agents allow-list");
-                zapReply(zap, requestId, "400", "key not allowed", "");
-            }
-        }
-    }
-
-    private static void zapReply(ZMQ.Socket zap, byte[] requestId, String code, String text, String userId) {
-        zap.send("1.0", ZMQ.SNDMORE);
-        zap.send(requestId, ZMQ.SNDMORE);
-        zap.send(code, ZMQ.SNDMORE);
-        zap.send(text, ZMQ.SNDMORE);
-        zap.send(userId, ZMQ.SNDMORE);
-        zap.send(new byte[0], 0);
     }
 
     // --- requests from agents ---------------------------------------------------------------------
