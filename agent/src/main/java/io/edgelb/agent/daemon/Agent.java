@@ -26,7 +26,6 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -200,13 +199,9 @@ public final class Agent implements AgentControl {
         if (!hubErrors.isEmpty()) {
             return rejected(now, hubErrors, loaded.warnings());
         }
-        try {
-            reconciler.apply(composed);
-        } catch (RelayServer.BindException e) {
-            return rejected(now, List.of(e.getMessage()), loaded.warnings());
-        } catch (SystemCommandException e) {
-            return rejected(now, List.of("system: " + e.getMessage()
-                    + " (previous VXLAN/DNAT state restored; listeners unchanged)"), loaded.warnings());
+        List<String> refused = reconcile(composed, "");
+        if (!refused.isEmpty()) {
+            return rejected(now, refused, loaded.warnings());
         }
         localConfig = loaded.config();
         List<String> warnings = new java.util.ArrayList<>(loaded.warnings());
@@ -220,6 +215,22 @@ public final class Agent implements AgentControl {
                 config.listeners().size(), config.pools().size(), config.members().size());
         scheduleDrainSweep();
         return outcome(lastReload);
+    }
+
+    /**
+     * Control thread: applies a validated snapshot; what refused it (a port that cannot be bound, a
+     * system command that failed), each prefixed, or nothing. A refusal changes nothing that runs.
+     */
+    private List<String> reconcile(Config composed, String prefix) {
+        try {
+            reconciler.apply(composed);
+            return List.of();
+        } catch (RelayServer.BindException e) {
+            return List.of(prefix + e.getMessage());
+        } catch (SystemCommandException e) {
+            return List.of(prefix + "system: " + e.getMessage()
+                    + " (previous VXLAN/DNAT state restored; listeners unchanged)");
+        }
     }
 
     private JsonObject rejected(long now, List<String> errors, List<String> warnings) {
@@ -253,19 +264,8 @@ public final class Agent implements AgentControl {
                 notes.add("agent: " + e.getMessage() + "; the API stays on " + before.api());
             }
         }
-        restartOnly(notes, "workers", before.workers(), after.workers());
-        restartOnly(notes, "state_dir", before.stateDir(), after.stateDir());
-        restartOnly(notes, "api_token_file", before.apiTokenFile(), after.apiTokenFile());
-        restartOnly(notes, "log_level", before.logLevel(), after.logLevel());
-        restartOnly(notes, "firewall", before.firewall(), after.firewall());
-        restartOnly(notes, "network", before.network(), after.network());
+        notes.addAll(RestartOnlySettings.changed(before, after));
         return notes;
-    }
-
-    private static void restartOnly(List<String> notes, String option, Object before, Object after) {
-        if (!Objects.equals(before, after)) {
-            notes.add("agent: " + option + " changed; it takes effect when the agent restarts");
-        }
     }
 
     /** Any thread (health loop, relay loops): hands a DNAT refresh to the control thread, once. */
@@ -312,13 +312,7 @@ public final class Agent implements AgentControl {
         Config composed = HubObjects.compose(localConfig, HubObjects.namespaced(state.objects()));
         List<String> errors = HubFollower.problemsOf(composed);
         if (errors.isEmpty()) {
-            try {
-                reconciler.apply(composed);
-            } catch (RelayServer.BindException e) {
-                errors = List.of("hub: " + e.getMessage());
-            } catch (SystemCommandException e) {
-                errors = List.of("hub: system: " + e.getMessage() + " (previous VXLAN/DNAT state restored)");
-            }
+            errors = reconcile(composed, "hub: ");
         }
         if (!errors.isEmpty()) {
             hub.refused(state, errors);

@@ -1,0 +1,39 @@
+package io.edgelb.agent.daemon;
+
+import io.edgelb.model.AgentSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The agent options that a reload cannot apply because they size or place the running process
+ * (event loops, files opened at start, the logger, the system backends chosen at start): a change
+ * to one is reported, and takes effect at the next restart.
+ */
+final class RestartOnlySettings {
+    private record Option(String name, Function<AgentSettings, Object> value) {
+    }
+
+    private static final List<Option> OPTIONS = List.of(
+            new Option("workers", AgentSettings::workers),
+            new Option("state_dir", AgentSettings::stateDir),
+            new Option("api_token_file", AgentSettings::apiTokenFile),
+            new Option("log_level", AgentSettings::logLevel),
+            new Option("firewall", AgentSettings::firewall),
+            new Option("network", AgentSettings::network));
+
+    private RestartOnlySettings() {
+    }
+
+    /** One note per restart-only option that differs between the two snapshots, in a fixed order. */
+    static List<String> changed(AgentSettings before, AgentSettings after) {
+        List<String> notes = new ArrayList<>();
+        for (Option option : OPTIONS) {
+            if (!Objects.equals(option.value().apply(before), option.value().apply(after))) {
+                notes.add("agent: " + option.name() + " changed; it takes effect when the agent restarts");
+            }
+        }
+        return notes;
+    }
+}
