@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -36,11 +35,6 @@ import org.zeromq.ZMQException;
  */
 public final class HubClient implements AutoCloseable {
     public static final long STATUS_INTERVAL_MS = 5_000;
-    private static final long DEFAULT_HEARTBEAT_MS = 1_000;
-    /** Heartbeats missed before a hub counts as silent. */
-    private static final int SILENT_BEATS = 3;
-    private static final long FIRST_BACKOFF_MS = 1_000;
-    private static final long MAX_BACKOFF_MS = 30_000;
     /** Constant, not growing: a hub back after a long outage is found within about a second. */
     private static final int RECONNECT_MS = 500;
     private static final int MAX_FRAMES = 6;
@@ -113,13 +107,7 @@ public final class HubClient implements AutoCloseable {
         dealer.setImmediate(false); // jeromq's naming: queue only on completed connections
         dealer.setSndHWM(16);
         dealer.connect(endpoint);
-        HubLink link = new HubLink(endpoint, sub, dealer);
-        long now = clock.getAsLong();
-        link.heartbeatMs = DEFAULT_HEARTBEAT_MS;
-        link.backoffMs = FIRST_BACKOFF_MS;
-        link.syncingSince = now;
-        link.nextRequestAt = now;
-        return link;
+        return new HubLink(endpoint, sub, dealer, clock.getAsLong());
     }
 
     private ZMQ.Socket clientSocket(SocketType type) {
@@ -151,8 +139,7 @@ public final class HubClient implements AutoCloseable {
             long now = clock.getAsLong();
             long until = nextStatus;
             for (HubLink link : links) {
-                until = Math.min(until, link.state == HubLink.State.SYNCING ? link.nextRequestAt
-                        : link.lastHeardMillis + silence(link));
+                until = Math.min(until, link.nextDeadline());
             }
             poller.poll(Math.max(1, Math.min(until - now, 1_000)));
             if (!running) {
@@ -181,47 +168,26 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
-    private static long silence(HubLink link) {
-        return Math.max(3_000, SILENT_BEATS * link.heartbeatMs);
-    }
-
     /** Timers of one link: ask for the state when due; notice a silent hub. */
     private void tick(HubLink link, long now) {
-        if (link.state == HubLink.State.ACTIVE && now - link.lastHeardMillis > silence(link)) {
+        if (link.isSilent(now)) {
             Logger.warn("hub {}: silent for {} ms; serving the last state and asking again", link.endpoint,
                     now - link.lastHeardMillis);
-            resync(link, now, false);
+            link.resync(now, false);
         }
-        if (link.state == HubLink.State.SYNCING && now >= link.nextRequestAt) {
+        if (link.isRequestDue(now)) {
             request(link, now);
-            if (!link.silenceLogged && now - link.syncingSince > 10_000) {
-                link.silenceLogged = true;
+            if (link.firstLongSilence(now)) {
                 Logger.warn("hub {}: no answer for {} s (hub down or unreachable, or its key is not server_key);"
-                        + " serving the last state", link.endpoint, (now - link.syncingSince) / 1000);
+                        + " serving the last state", link.endpoint, link.syncingForMs(now) / 1000);
             }
-        }
-    }
-
-    private void resync(HubLink link, long now, boolean soon) {
-        if (link.state == HubLink.State.ACTIVE) {
-            link.syncingSince = now;
-            link.silenceLogged = false;
-        }
-        link.state = HubLink.State.SYNCING;
-        link.revision = 0; // the next full state from this hub is taken, whatever its revision
-        if (soon && now - link.lastRequestAt >= 500) {
-            link.nextRequestAt = now;
         }
     }
 
     private void request(HubLink link, long now) {
         boolean sent = link.dealer.send(SyncProtocol.ICANHAZ, ZMQ.SNDMORE | ZMQ.DONTWAIT)
                 && link.dealer.send(settings.agentId(), ZMQ.DONTWAIT);
-        link.lastRequestAt = now;
-        // Jittered exponential back-off: a fleet that lost its hub does not ask in step.
-        long jitter = ThreadLocalRandom.current().nextLong(link.backoffMs / 2 + 1);
-        link.nextRequestAt = now + link.backoffMs / 2 + jitter;
-        link.backoffMs = Math.min(MAX_BACKOFF_MS, link.backoffMs * 2);
+        link.requested(now);
         Logger.debug("hub {}: snapshot request {}", link.endpoint, sent ? "sent" : "not sent (not connected)");
     }
 
@@ -266,12 +232,9 @@ public final class HubClient implements AutoCloseable {
         switch (command) {
             case SyncProtocol.KTHXBAI -> {
                 need(frames, 4, command);
-                link.lastHeardMillis = now;
-                link.state = HubLink.State.ACTIVE;
-                link.backoffMs = FIRST_BACKOFF_MS;
-                link.silenceLogged = false;
+                link.answered(now);
                 receive(link, frames);
-                if (link.instance.equals(link.noticedInstance) && link.noticedRevision > link.revision) {
+                if (link.noticedNewer()) {
                     request(link, now); // the answer left before the change we were told of
                 }
             }
@@ -279,38 +242,36 @@ public final class HubClient implements AutoCloseable {
                 need(frames, 3, command);
                 String instance = HexFormat.of().formatHex(instance(frames.get(1)));
                 long revision = SyncProtocol.readLong(frames.get(2));
-                link.lastHeardMillis = now;
-                if (instance.equals(link.instance) && revision <= link.revision) {
+                link.heard(now);
+                if (link.holds(instance, revision)) {
                     return; // already held (a notice after a reconnection, or overtaken by the answer)
                 }
-                link.noticedInstance = instance;
-                link.noticedRevision = revision;
+                link.noticed(instance, revision);
                 if (link.state == HubLink.State.ACTIVE) {
                     request(link, now);
-                } else if (now - link.lastRequestAt >= 1_000) {
-                    link.nextRequestAt = now; // the hub is back: ask now rather than at the back-off
+                } else {
+                    link.askSoonIfSyncing(now);
                 }
             }
             case SyncProtocol.HUGZ -> {
                 need(frames, 4, command);
                 String instance = HexFormat.of().formatHex(instance(frames.get(1)));
                 long revision = SyncProtocol.readLong(frames.get(2));
-                link.heartbeatMs = Math.max(100, Math.min(60_000, SyncProtocol.readLong(frames.get(3))));
-                link.lastHeardMillis = now;
+                link.heartbeat(now, SyncProtocol.readLong(frames.get(3)));
                 if (link.state == HubLink.State.ACTIVE
                         && (!instance.equals(link.instance) || revision != link.revision)) {
                     Logger.info("hub {}: heartbeat names revision {} of instance {}, we hold {} of {}: resyncing",
                             link.endpoint, revision, instance, link.revision, link.instance);
-                    resync(link, now, true);
-                } else if (link.state == HubLink.State.SYNCING && now - link.lastRequestAt >= 1_000) {
-                    link.nextRequestAt = now; // the hub is back: ask now rather than at the back-off
+                    link.resync(now, true);
+                } else {
+                    link.askSoonIfSyncing(now);
                 }
             }
             case SyncProtocol.DENIED -> {
                 String reason = frames.size() > 1 ? new String(frames.get(1), StandardCharsets.UTF_8) : "";
                 lastError = "hub " + link.endpoint + " refused us: " + reason;
                 Logger.error("hub {}: refused: {} (check agent_id)", link.endpoint, reason);
-                link.backoffMs = MAX_BACKOFF_MS;
+                link.refused();
             }
             default -> throw new IllegalArgumentException("unknown command '" + abbreviate(command) + "'");
         }
@@ -320,7 +281,7 @@ public final class HubClient implements AutoCloseable {
     private void receive(HubLink link, List<byte[]> frames) {
         String instance = HexFormat.of().formatHex(instance(frames.get(1)));
         long revision = SyncProtocol.readLong(frames.get(2));
-        if (instance.equals(link.instance) && revision <= link.revision) {
+        if (link.holds(instance, revision)) {
             return; // already have it or newer (a snapshot reply overtaken by an update)
         }
         link.instance = instance;
