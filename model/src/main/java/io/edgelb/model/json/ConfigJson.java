@@ -11,13 +11,10 @@ import io.edgelb.model.ConfigValidator;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
 import io.edgelb.model.Kind;
-import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
-import io.edgelb.model.ListenerMode;
 import io.edgelb.model.Member;
-import io.edgelb.model.MonitorType;
+import io.edgelb.model.ObjectSchema;
 import io.edgelb.model.Pool;
-import io.edgelb.model.PoolProtocol;
 import io.edgelb.model.Problem;
 import io.edgelb.model.SessionPersistence;
 import java.util.ArrayList;
@@ -164,10 +161,10 @@ public final class ConfigJson {
                         + String.join(", ", KINDS) + ")"));
             }
         }
-        Map<String, Listener> listeners = objects(root, path, "listeners", errors, ConfigJson::listener);
-        Map<String, Pool> pools = objects(root, path, "pools", errors, ConfigJson::pool);
-        Map<String, Member> members = objects(root, path, "members", errors, ConfigJson::member);
-        Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", errors, ConfigJson::monitor);
+        Map<String, Listener> listeners = objects(root, path, "listeners", errors, ObjectSchema::listener);
+        Map<String, Pool> pools = objects(root, path, "pools", errors, ObjectSchema::pool);
+        Map<String, Member> members = objects(root, path, "members", errors, ObjectSchema::member);
+        Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", errors, ObjectSchema::monitor);
         if (!errors.isEmpty()) {
             return new Decoded(null, errors, List.of());
         }
@@ -241,66 +238,5 @@ public final class ConfigJson {
             result.put(id, object);
         }
         return result;
-    }
-
-    private static Listener listener(String id, FieldReader o) {
-        String protocol = o.string("protocol", "TCP");
-        if (!protocol.equals("TCP")) {
-            o.error("protocol", "protocol '" + protocol + "' is not supported: edgelb balances TCP");
-        }
-        return new Listener(id,
-                o.string("address", Listener.DEFAULT_ADDRESS),
-                o.requiredInteger("port"),
-                o.parsed("mode", ListenerMode.RELAY, ListenerMode::parse),
-                o.string("pool", null),
-                o.integer("connection_limit", Listener.UNLIMITED),
-                o.longInteger("timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
-                o.longInteger("timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
-                o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
-                o.strings("allowed_cidrs"),
-                o.bool("enabled", true),
-                o.bool("snat", false));
-    }
-
-    private static Pool pool(String id, FieldReader o) {
-        return new Pool(id,
-                o.parsed("lb_algorithm", LbAlgorithm.ROUND_ROBIN, LbAlgorithm::parse),
-                o.parsed("protocol", PoolProtocol.TCP, PoolProtocol::parse),
-                o.parsed("session_persistence", SessionPersistence.NONE, SessionPersistence::parse),
-                o.seconds("persistence_timeout", Pool.DEFAULT_PERSISTENCE_TIMEOUT_MS),
-                o.string("healthmonitor", null),
-                o.bool("enabled", true));
-    }
-
-    private static Member member(String id, FieldReader o) {
-        String pool = o.requiredString("pool");
-        String address = o.requiredString("address");
-        return new Member(id, pool == null ? "" : pool, address,
-                o.requiredInteger("protocol_port"),
-                o.integer("weight", Member.DEFAULT_WEIGHT),
-                o.bool("backup", false),
-                o.bool("enabled", true),
-                o.string("monitor_address", null),
-                o.integer("monitor_port", 0));
-    }
-
-    private static HealthMonitor monitor(String id, FieldReader o) {
-        MonitorType type = o.parsed("type", null, MonitorType::parse);
-        if (type == null) {
-            type = MonitorType.TCP;
-            if (o.string("type", null) == null) {
-                o.error("type", "is required");
-            }
-        }
-        return new HealthMonitor(id, type,
-                o.seconds("delay", HealthMonitor.DEFAULT_DELAY_MS),
-                o.seconds("timeout", HealthMonitor.DEFAULT_TIMEOUT_MS),
-                o.integer("max_retries", HealthMonitor.DEFAULT_MAX_RETRIES),
-                o.integer("max_retries_down", HealthMonitor.DEFAULT_MAX_RETRIES_DOWN),
-                o.string("http_method", HealthMonitor.DEFAULT_HTTP_METHOD),
-                o.string("url_path", HealthMonitor.DEFAULT_URL_PATH),
-                o.string("expected_codes", HealthMonitor.DEFAULT_EXPECTED_CODES),
-                o.string("domain_name", null),
-                o.bool("enabled", true));
     }
 }

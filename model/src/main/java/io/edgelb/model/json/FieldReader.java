@@ -3,6 +3,7 @@ package io.edgelb.model.json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import io.edgelb.model.OptionSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.function.Function;
  * at its path, and names the fields it never read as unknown: a misspelt field must not be
  * silently ignored when it comes from a hub.
  */
-final class FieldReader {
+final class FieldReader implements OptionSource {
     /** Longest string value accepted: ids, addresses, paths and codes are all short. */
     static final int MAX_STRING = 256;
     private static final double MAX_SECONDS = 31_536_000; // one year, Octavia's largest timeout
@@ -30,7 +31,14 @@ final class FieldReader {
         this.errors = errors;
     }
 
-    String string(String name, String fallback) {
+    @Override
+    public boolean has(String name) {
+        JsonValue value = get(name);
+        return value != null && !value.isNull();
+    }
+
+    @Override
+    public String string(String name, String fallback) {
         JsonValue value = get(name);
         if (value == null || value.isNull()) {
             return fallback;
@@ -50,15 +58,17 @@ final class FieldReader {
         return text;
     }
 
-    String requiredString(String name) {
-        if (get(name) == null || get(name).isNull()) {
+    @Override
+    public <T> T required(String name, T standIn, Function<String, T> parser) {
+        if (!has(name)) {
             error(name, "is required");
-            return null;
+            return standIn;
         }
-        return string(name, null);
+        return parsed(name, standIn, parser);
     }
 
-    <T> T parsed(String name, T fallback, Function<String, T> parser) {
+    @Override
+    public <T> T parsed(String name, T fallback, Function<String, T> parser) {
         String text = string(name, null);
         if (text == null) {
             return fallback;
@@ -71,7 +81,8 @@ final class FieldReader {
         }
     }
 
-    boolean bool(String name, boolean fallback) {
+    @Override
+    public boolean bool(String name, boolean fallback) {
         JsonValue value = get(name);
         if (value == null || value.isNull()) {
             return fallback;
@@ -79,7 +90,8 @@ final class FieldReader {
         return value.isBoolean() ? value.asBoolean() : wrong(name, "true or false", fallback);
     }
 
-    int integer(String name, int fallback) {
+    @Override
+    public int integer(String name, int fallback) {
         long value = longInteger(name, fallback);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
             error(name, value + " is out of range");
@@ -88,15 +100,17 @@ final class FieldReader {
         return (int) value;
     }
 
-    int requiredInteger(String name) {
-        if (get(name) == null || get(name).isNull()) {
+    @Override
+    public int requiredInteger(String name) {
+        if (!has(name)) {
             error(name, "is required");
             return 0;
         }
         return integer(name, 0);
     }
 
-    long longInteger(String name, long fallback) {
+    @Override
+    public long longInteger(String name, long fallback) {
         JsonValue value = get(name);
         if (value == null || value.isNull()) {
             return fallback;
@@ -112,7 +126,8 @@ final class FieldReader {
     }
 
     /** Seconds, possibly fractional, as milliseconds. */
-    long seconds(String name, long fallbackMs) {
+    @Override
+    public long seconds(String name, long fallbackMs) {
         JsonValue value = get(name);
         if (value == null || value.isNull()) {
             return fallbackMs;
@@ -128,7 +143,8 @@ final class FieldReader {
         return Math.round(s * 1000);
     }
 
-    List<String> strings(String name) {
+    @Override
+    public List<String> list(String name) {
         JsonValue value = get(name);
         if (value == null || value.isNull()) {
             return List.of();
@@ -162,8 +178,14 @@ final class FieldReader {
         }
     }
 
-    void error(String name, String message) {
+    @Override
+    public void error(String name, String message) {
         errors.add(JsonPath.describe(JsonPath.child(path, name), message));
+    }
+
+    /** A hub's document has no warnings: what is wrong is an error, and the rest is fine. */
+    @Override
+    public void warn(String name, String message) {
     }
 
     private JsonValue get(String name) {

@@ -85,6 +85,17 @@ class ConfigJsonTest {
     }
 
     @Test
+    void aMissingOrMistypedRequiredFieldIsOneErrorAtItsPath() {
+        assertEquals(List.of("healthmonitors.hc.type: is required"),
+                ConfigJson.decode("{\"healthmonitors\": {\"hc\": {\"delay\": 5}}}", "").errors());
+        assertEquals(List.of("healthmonitors.hc.type: is not a string"),
+                ConfigJson.decode("{\"healthmonitors\": {\"hc\": {\"type\": 5}}}", "").errors());
+        assertEquals(List.of("members.m.pool: is required", "members.m.address: is not a string"),
+                ConfigJson.decode("{\"members\": {\"m\": {\"address\": 1, \"protocol_port\": 80}}}", "")
+                        .errors());
+    }
+
+    @Test
     void anEmptyDocumentIsAnEmptySnapshot() {
         Decoded decoded = ConfigJson.decode("{}", "");
         assertTrue(decoded.ok());

@@ -5,21 +5,16 @@ import io.edgelb.model.Config;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
 import io.edgelb.model.Kind;
-import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
-import io.edgelb.model.ListenerMode;
 import io.edgelb.model.Member;
-import io.edgelb.model.MonitorType;
+import io.edgelb.model.ObjectSchema;
 import io.edgelb.model.Pool;
-import io.edgelb.model.PoolProtocol;
 import io.edgelb.model.Problem;
-import io.edgelb.model.SessionPersistence;
 import io.edgelb.model.VxlanLink;
 import io.edgelb.uci.UciPackage;
 import io.edgelb.uci.UciSection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +29,6 @@ final class EdgelbMapper {
     /** The validator reports agent and hub problems under these ids. */
     static final String AGENT_ID = "main";
     static final String HUB_ID = "hub";
-    private static final List<String> HTTP_ONLY = List.of("http_method", "url_path", "expected_codes", "domain_name");
 
     private final Findings findings = new Findings();
     private final Locator locator = new Locator();
@@ -75,10 +69,10 @@ final class EdgelbMapper {
             switch (kind) {
                 case AGENT -> agent = agent(options);
                 case HUB -> hub = hub(options);
-                case LISTENER -> listeners.put(id, listener(id, options));
-                case POOL -> pools.put(id, pool(id, options));
-                case MEMBER -> members.put(id, member(id, options));
-                case HEALTHMONITOR -> monitors.put(id, monitor(id, options));
+                case LISTENER -> listeners.put(id, ObjectSchema.listener(id, options));
+                case POOL -> pools.put(id, ObjectSchema.pool(id, options));
+                case MEMBER -> members.put(id, ObjectSchema.member(id, options));
+                case HEALTHMONITOR -> monitors.put(id, ObjectSchema.monitor(id, options));
                 case VXLAN -> vxlans.put(id, vxlan(id, options));
             }
             options.warnUnknown();
@@ -173,73 +167,6 @@ final class EdgelbMapper {
                 o.string("key_file", HubSettings.DEFAULT_KEY_FILE),
                 o.string("agent_id", null),
                 o.string("state_file", HubSettings.DEFAULT_STATE_FILE));
-    }
-
-    private static Listener listener(String id, OptionReader o) {
-        boolean enabled = o.bool("enabled", true);
-        String address = o.string("address", Listener.DEFAULT_ADDRESS);
-        int port = o.requiredInteger("port");
-        String protocol = o.string("protocol", "TCP");
-        if (!protocol.equals("TCP")) {
-            o.error("protocol", "protocol '" + protocol + "' is not supported: edgelb balances TCP");
-        }
-        return new Listener(id, address, port,
-                o.parsed("mode", ListenerMode.RELAY, ListenerMode::parse),
-                o.string("pool", null),
-                o.integer("connection_limit", Listener.UNLIMITED),
-                o.longInteger("timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
-                o.longInteger("timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
-                o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
-                o.list("allowed_cidrs"),
-                enabled,
-                o.bool("snat", false));
-    }
-
-    private static Pool pool(String id, OptionReader o) {
-        boolean enabled = o.bool("enabled", true);
-        return new Pool(id,
-                o.parsed("lb_algorithm", LbAlgorithm.ROUND_ROBIN, LbAlgorithm::parse),
-                o.parsed("protocol", PoolProtocol.TCP, PoolProtocol::parse),
-                o.parsed("session_persistence", SessionPersistence.NONE, SessionPersistence::parse),
-                o.seconds("persistence_timeout", Pool.DEFAULT_PERSISTENCE_TIMEOUT_MS),
-                o.string("healthmonitor", null),
-                enabled);
-    }
-
-    private static Member member(String id, OptionReader o) {
-        boolean enabled = o.bool("enabled", true);
-        // A stand-in pool, never null: the model's Config.membersOf compares every member's pool id.
-        String pool = o.required("pool", "", text -> text);
-        String address = o.required("address", null, text -> text);
-        int port = o.requiredInteger("protocol_port");
-        return new Member(id, pool, address, port,
-                o.integer("weight", Member.DEFAULT_WEIGHT),
-                o.bool("backup", false),
-                enabled,
-                o.string("monitor_address", null),
-                o.integer("monitor_port", 0));
-    }
-
-    private static HealthMonitor monitor(String id, OptionReader o) {
-        boolean enabled = o.bool("enabled", true);
-        MonitorType type = o.required("type", null, MonitorType::parse); // null: missing or unknown
-        if (type != null && !type.isHttp()) {
-            for (String name : HTTP_ONLY) {
-                if (o.has(name)) {
-                    o.warn(name, name + " is ignored for " + type.octaviaName() + " monitors");
-                }
-            }
-        }
-        return new HealthMonitor(id, type == null ? MonitorType.TCP : type,
-                o.seconds("delay", HealthMonitor.DEFAULT_DELAY_MS),
-                o.seconds("timeout", HealthMonitor.DEFAULT_TIMEOUT_MS),
-                o.integer("max_retries", HealthMonitor.DEFAULT_MAX_RETRIES),
-                o.integer("max_retries_down", HealthMonitor.DEFAULT_MAX_RETRIES_DOWN),
-                o.string("http_method", HealthMonitor.DEFAULT_HTTP_METHOD),
-                o.string("url_path", HealthMonitor.DEFAULT_URL_PATH),
-                o.string("expected_codes", HealthMonitor.DEFAULT_EXPECTED_CODES),
-                o.string("domain_name", null),
-                enabled);
     }
 
     private static VxlanLink vxlan(String id, OptionReader o) {

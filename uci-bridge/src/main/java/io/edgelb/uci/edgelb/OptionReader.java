@@ -2,6 +2,7 @@ package io.edgelb.uci.edgelb;
 
 import io.edgelb.model.Kind;
 import io.edgelb.model.Numbers;
+import io.edgelb.model.OptionSource;
 import io.edgelb.model.Problem;
 import io.edgelb.uci.UciOption;
 import io.edgelb.uci.UciSection;
@@ -15,7 +16,7 @@ import java.util.function.Function;
  * problem on that option, and remembers which options were read so that the rest can be named as
  * unknown.
  */
-final class OptionReader {
+final class OptionReader implements OptionSource {
     private final UciSection section;
     private final Kind kind;
     private final String id;
@@ -29,7 +30,8 @@ final class OptionReader {
         this.findings = findings;
     }
 
-    boolean has(String name) {
+    @Override
+    public boolean has(String name) {
         read.add(name);
         return section.option(name) != null;
     }
@@ -40,7 +42,8 @@ final class OptionReader {
     }
 
     /** A single value; a list where one value is expected is an error. */
-    String string(String name, String fallback) {
+    @Override
+    public String string(String name, String fallback) {
         read.add(name);
         UciOption option = section.option(name);
         if (option == null) {
@@ -54,7 +57,8 @@ final class OptionReader {
     }
 
     /** A value that must be there: missing, it is an error on the section, and {@code standIn} is used. */
-    <T> T required(String name, T standIn, Function<String, T> parser) {
+    @Override
+    public <T> T required(String name, T standIn, Function<String, T> parser) {
         if (!has(name)) {
             findings.add(Problem.error(kind, id, null, "has no " + name + " (option " + name + ")"));
             findings.spoil(kind, id, name);
@@ -64,13 +68,15 @@ final class OptionReader {
     }
 
     /** Every value: a {@code list}, or an {@code option} taken as a list of one. */
-    List<String> list(String name) {
+    @Override
+    public List<String> list(String name) {
         read.add(name);
         return section.values(name);
     }
 
     /** The words config_get_bool accepts, exactly: 1/0, on/off, true/false, yes/no, enabled/disabled. */
-    boolean bool(String name, boolean fallback) {
+    @Override
+    public boolean bool(String name, boolean fallback) {
         return convert(string(name, null), fallback, name, text -> switch (text) {
             case "1", "on", "true", "yes", "enabled" -> true;
             case "0", "off", "false", "no", "disabled" -> false;
@@ -78,15 +84,18 @@ final class OptionReader {
         });
     }
 
-    int integer(String name, int fallback) {
+    @Override
+    public int integer(String name, int fallback) {
         return convert(string(name, null), fallback, name, text -> toInt(name, text));
     }
 
-    int requiredInteger(String name) {
+    @Override
+    public int requiredInteger(String name) {
         return required(name, 0, text -> toInt(name, text));
     }
 
-    long longInteger(String name, long fallback) {
+    @Override
+    public long longInteger(String name, long fallback) {
         return convert(string(name, null), fallback, name, text -> {
             long value = Numbers.parseLong(text, Long.MIN_VALUE);
             if (value == Long.MIN_VALUE) {
@@ -97,7 +106,8 @@ final class OptionReader {
     }
 
     /** Seconds as written in UCI ({@code 5}, {@code 0.5}), returned in milliseconds. */
-    long seconds(String name, long fallbackMs) {
+    @Override
+    public long seconds(String name, long fallbackMs) {
         return convert(string(name, null), fallbackMs, name, text -> {
             long ms = Numbers.parseSecondsToMillis(text, -1);
             if (ms < 0) {
@@ -108,15 +118,18 @@ final class OptionReader {
     }
 
     /** A value parsed by the model (enums): its IllegalArgumentException message is the problem. */
-    <T> T parsed(String name, T fallback, Function<String, T> parser) {
+    @Override
+    public <T> T parsed(String name, T fallback, Function<String, T> parser) {
         return convert(string(name, null), fallback, name, parser);
     }
 
-    void error(String name, String message) {
+    @Override
+    public void error(String name, String message) {
         findings.add(Problem.error(kind, id, name, message));
     }
 
-    void warn(String name, String message) {
+    @Override
+    public void warn(String name, String message) {
         findings.add(Problem.warning(kind, id, name, message));
     }
 
