@@ -219,8 +219,8 @@ final class RelaySession {
     /** side sent FIN: pass it on once everything it sent has been written, keep the other way open. */
     void inputShutdown(Side side) {
         SpliceDirection direction = side == Side.CLIENT ? clientToMember : memberToClient;
-        if (direction != null && direction.isSplicing()) {
-            direction.sourceEnded(() -> inputEnded(side)); // the FIN may have overtaken spliced bytes
+        if (direction != null && direction.decidesEndOfStream()) {
+            direction.sourceEnded(() -> inputEnded(side)); // the FIN may have overtaken spliced bytes, or be a reset
             return;
         }
         inputEnded(side);

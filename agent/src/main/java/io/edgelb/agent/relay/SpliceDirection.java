@@ -72,6 +72,16 @@ final class SpliceDirection {
         return splicing;
     }
 
+    /**
+     * Whether the source's end of stream must go through {@link #sourceEnded}: while splicing, and
+     * after splice(2) met a reset. netty reads on after a failed splice, finds the end of file the
+     * reset left behind and reports it as a FIN; passed on, the client would see a clean end before
+     * the reset that {@link #spliceFailed} raises.
+     */
+    boolean decidesEndOfStream() {
+        return splicing || failure != null;
+    }
+
     /** At the end of a read burst: splice from now on if this direction carries bulk and nothing is queued. */
     void maybeStart() {
         if (started || !ENABLED || relayed < THRESHOLD || !(source instanceof AbstractEpollStreamChannel from)
