@@ -1,6 +1,8 @@
-# lib.sh: what the bench scripts share — messages, arithmetic, sleeping without a child, and
-# processes that are always ended however the script exits. Sourced by relay.sh and packages.sh
-# (set -uo pipefail there); run_bounded uses the caller's PIN_LOAD.
+# lib.sh: what the bench scripts share — messages, arithmetic, sleeping without a child,
+# processes that are always ended however the script exits, /proc readings, pinning, the origin
+# nginx and iperf3 server, wrk's result line, and the report's cells and README block. Sourced by
+# relay.sh and packages.sh (set -uo pipefail there) after their settings: the functions read
+# WORK, RUN, PORT_*, PIN*, FILE_BYTES and R from the caller.
 
 BENCH_NAME=${BENCH_NAME:-$(basename "$0")}
 say() { printf '[%s %(%H:%M:%S)T] %s\n' "$BENCH_NAME" -1 "$*" >&2; }
@@ -89,4 +91,152 @@ wait_listening() {
         nap 0.005
     done
     return 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# /proc readings, ports and pinning (callers set PORT_*, PIN, RELAY_CPU, LOAD_CPU)
+# ---------------------------------------------------------------------------------------------
+# status_kb FIELD PID...: a /proc/PID/status field (kB) summed over the pids (0 for a gone pid).
+status_kb() {
+    local field=$1 sum=0 pid v; shift
+    for pid in "$@"; do
+        v=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null)
+        sum=$(( sum + ${v:-0} ))
+    done
+    echo "$sum"
+}
+# start_sampler FILE PID...: samples the pids' summed RssAnon every 200 ms and keeps the peak in
+# FILE; its pid is SAMPLER_PID (ended on exit with the others).
+SAMPLER_PID=
+start_sampler() {
+    local out=$1; shift
+    local pids=("$@")
+    (
+        exec {fd}<>"$WORK/nap.fifo"
+        peak=0
+        while :; do
+            v=$(status_kb RssAnon "${pids[@]}")
+            (( v > peak )) && { peak=$v; echo "$peak" >"$out"; }
+            read -r -t 0.2 -u "$fd" _
+        done
+    ) &
+    SAMPLER_PID=$!
+    PIDS+=("$SAMPLER_PID")
+}
+check_ports() {
+    local p busy=()
+    for p in "$PORT_RELAY" "$PORT_ORIGIN" "$PORT_IPERF" "$PORT_RELAY_IPERF" "$PORT_API"; do
+        [[ -n $(ss -Htln "sport = :$p") ]] && busy+=("$p")
+    done
+    ((${#busy[@]} == 0)) || die "ports in use: ${busy[*]} (set PORT_BASE to move them all)"
+}
+# NCPU, PIN (auto: pin when there are 2+ cores), and the command prefixes PIN_RELAY / PIN_LOAD.
+NCPU=$(nproc)
+set_pinning() {
+    if [[ $PIN == auto ]]; then PIN=$([[ $NCPU -ge 2 ]] && echo 1 || echo 0); fi
+    if [[ $PIN == 1 ]]; then
+        PIN_RELAY=(taskset -c "$RELAY_CPU"); PIN_LOAD=(taskset -c "$LOAD_CPU")
+    else
+        PIN_RELAY=(); PIN_LOAD=()
+    fi
+}
+# machine_line: the "- machine: CPU, cores, memory, kernel" line every report starts with.
+machine_line() {
+    echo "- machine: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $NCPU cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Shared fixtures: the origin (nginx, static file) and the iperf3 server, both on the load core
+# ---------------------------------------------------------------------------------------------
+nginx_common() {  # nginx_common NAME ERROR_LOG: the main-context lines every nginx of ours shares
+    cat <<NGINX
+worker_processes 1;
+daemon off;
+master_process on;
+pid $WORK/$1.pid;
+error_log $2 warn;
+worker_rlimit_nofile 16384;
+events { worker_connections 8192; }
+NGINX
+}
+# start_origin: nginx serving a FILE_BYTES file on PORT_ORIGIN and iperf3 -s on PORT_IPERF;
+# sets ORIGIN_PID and IPERF_PID.
+ORIGIN_PID=
+IPERF_PID=
+start_origin() {
+    mkdir -p "$WORK/www" "$WORK/origin-tmp"
+    head -c "$FILE_BYTES" /dev/urandom >"$WORK/www/file.bin"
+    chmod -R a+rX "$WORK"
+    { nginx_common origin "$RUN/origin-error.log"; cat <<NGINX
+http {
+    access_log off;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_timeout 60s;
+    keepalive_requests 100000000;
+    default_type application/octet-stream;
+    client_body_temp_path $WORK/origin-tmp/body;
+    proxy_temp_path $WORK/origin-tmp/proxy;
+    fastcgi_temp_path $WORK/origin-tmp/fastcgi;
+    uwsgi_temp_path $WORK/origin-tmp/uwsgi;
+    scgi_temp_path $WORK/origin-tmp/scgi;
+    server {
+        listen 127.0.0.1:$PORT_ORIGIN backlog=4096;
+        root $WORK/www;
+    }
+}
+NGINX
+    } >"$RUN/origin-nginx.conf"
+    spawn "$RUN/origin.out" "${PIN_LOAD[@]}" nginx -e "$RUN/origin-error.log" -p "$WORK" -c "$RUN/origin-nginx.conf"
+    ORIGIN_PID=$LAST_PID
+    wait_listening "$PORT_ORIGIN" "$ORIGIN_PID" 5000 >/dev/null || die "origin nginx did not start: $(tail -3 "$RUN/origin.out" "$RUN/origin-error.log")"
+    spawn "$RUN/iperf3-server.log" "${PIN_LOAD[@]}" iperf3 -s -B 127.0.0.1 -p "$PORT_IPERF"
+    IPERF_PID=$LAST_PID
+    wait_listening "$PORT_IPERF" "$IPERF_PID" 5000 >/dev/null || die "iperf3 server did not start: $(tail -3 "$RUN/iperf3-server.log")"
+}
+# write_wrk_lua: WRK_LUA, a wrk script whose last line is "RESULT key=value ..." (requests,
+# duration_us, p50_us, p99_us, errors, non2xx).
+WRK_LUA=
+write_wrk_lua() {
+    WRK_LUA=$WORK/report.lua
+    cat >"$WRK_LUA" <<'LUA'
+-- One machine-readable line at the end of a wrk run.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors=%d non2xx=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+LUA
+}
+
+# ---------------------------------------------------------------------------------------------
+# Results (R["row.key"], filled by the script's put) and the report
+# ---------------------------------------------------------------------------------------------
+get() { echo "${R["$1.$2"]:-}"; }
+cell() {  # cell ROW KEY: the value, or "fail" when the measurement behind it failed, else "—"
+    local v; v=$(get "$1" "$2")
+    if [[ -n $v ]]; then echo "$v"; return; fi
+    local m=${2%%.*}
+    [[ -n $(get "$1" "$m.failed") ]] && { echo fail; return; }
+    echo "—"
+}
+judge() {  # judge VALUE LIMIT SUFFIX: ✓ when VALUE <= LIMIT, ✗ when not, ? when either is no number
+    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || { echo "?"; return; }
+    if [[ $(calc '%d' '(a <= b)' "a=$1" "b=$2") == 1 ]]; then echo "✓ $1$3"; else echo "✗ $1$3"; fi
+}
+# update_readme BLOCK SCRIPT HEADING: replaces the "SCRIPT results" block of bench/README.md with
+# the file BLOCK (appended under "## HEADING" when the README has no such block yet).
+update_readme() {
+    local readme=$BENCH_DIR/README.md block=$1 heading=$3
+    local begin="<!-- $2 results: begin -->" end="<!-- $2 results: end -->"
+    if [[ ! -f $readme ]] || ! grep -qF "$begin" "$readme"; then
+        printf '\n## %s\n\n%s\n%s\n' "$heading" "$begin" "$end" >>"$readme"
+    fi
+    local tmp; tmp=$(mktemp "$BENCH_DIR/.README.XXXXXX")
+    awk -v b="$begin" -v e="$end" -v f="$block" '
+        $0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
+        $0 == e { skip = 0 }
+        !skip { print }' "$readme" >"$tmp" && mv "$tmp" "$readme"
+    chmod 644 "$readme"
 }

@@ -85,7 +85,6 @@ mib() { calc '%.1f' 'b / 1048576' "b=$1"; }
 # ---------------------------------------------------------------------------------------------
 # /proc readings
 # ---------------------------------------------------------------------------------------------
-status_kb() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$2/status" 2>/dev/null; }
 pss_kb() { awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 # cpu_ms PID: CPU time of the process and of the children it waited for (the launcher's), in ms.
 CLK_TCK=$(getconf CLK_TCK)
@@ -131,28 +130,13 @@ check_tools() {
         say "no $JCMD: no NMT reading (JCMD=path/to/jcmd of a JDK of the runtime's version)"; NMT=0
     fi
 }
-check_ports() {
-    local p busy=()
-    for p in "$PORT_RELAY" "$PORT_ORIGIN" "$PORT_IPERF" "$PORT_RELAY_IPERF" "$PORT_API"; do
-        [[ -n $(ss -Htln "sport = :$p") ]] && busy+=("$p")
-    done
-    ((${#busy[@]} == 0)) || die "ports in use: ${busy[*]} (set PORT_BASE to move them all)"
-}
-NCPU=$(nproc)
-if [[ $PIN == auto ]]; then PIN=$([[ $NCPU -ge 2 ]] && echo 1 || echo 0); fi
-if [[ $PIN == 1 ]]; then
-    PIN_RELAY=(taskset -c "$RELAY_CPU"); PIN_LOAD=(taskset -c "$LOAD_CPU")
-else
-    PIN_RELAY=(); PIN_LOAD=()
-fi
+set_pinning
 
 # ---------------------------------------------------------------------------------------------
 # Results: R["variant.key"], and results.tsv
 # ---------------------------------------------------------------------------------------------
 declare -A R=()
 put() { R["$1.$2"]=$3; printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RUN/results.tsv"; }
-get() { echo "${R["$1.$2"]:-}"; }
-cell() { local v; v=$(get "$1" "$2"); echo "${v:-—}"; }
 
 # ---------------------------------------------------------------------------------------------
 # Packages: built (or given), sized, installed into staging roots as opkg unpacks them
@@ -211,45 +195,6 @@ measure_packages() {
     rm -rf "$root"
 }
 
-# ---------------------------------------------------------------------------------------------
-# Fixtures: the origin (nginx, static file) and the iperf3 server, both on the load core
-# ---------------------------------------------------------------------------------------------
-start_origin() {
-    mkdir -p "$WORK/www" "$WORK/origin-tmp"
-    head -c "$FILE_BYTES" /dev/urandom >"$WORK/www/file.bin"
-    chmod -R a+rX "$WORK"
-    cat >"$RUN/origin-nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-master_process on;
-pid $WORK/origin.pid;
-error_log $RUN/origin-error.log warn;
-worker_rlimit_nofile 16384;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_timeout 60s;
-    keepalive_requests 100000000;
-    default_type application/octet-stream;
-    client_body_temp_path $WORK/origin-tmp/body;
-    proxy_temp_path $WORK/origin-tmp/proxy;
-    fastcgi_temp_path $WORK/origin-tmp/fastcgi;
-    uwsgi_temp_path $WORK/origin-tmp/uwsgi;
-    scgi_temp_path $WORK/origin-tmp/scgi;
-    server {
-        listen 127.0.0.1:$PORT_ORIGIN backlog=4096;
-        root $WORK/www;
-    }
-}
-EOF
-    spawn "$RUN/origin.out" "${PIN_LOAD[@]}" nginx -e "$RUN/origin-error.log" -p "$WORK" -c "$RUN/origin-nginx.conf"
-    wait_listening "$PORT_ORIGIN" "$LAST_PID" 5000 >/dev/null || die "origin nginx did not start: $(tail -3 "$RUN/origin.out")"
-    spawn "$RUN/iperf3-server.log" "${PIN_LOAD[@]}" iperf3 -s -B 127.0.0.1 -p "$PORT_IPERF"
-    wait_listening "$PORT_IPERF" "$LAST_PID" 5000 >/dev/null || die "iperf3 server did not start"
-}
-
 agent_config() {  # agent_config FILE STATE_DIR
     mkdir -p "$2"
     cat >"$1" <<EOF
@@ -305,36 +250,6 @@ start_agent() {
         return 1
     fi
     wait_listening "$PORT_RELAY_IPERF" "$AGENT_PID" 5000 >/dev/null && wait_listening "$PORT_API" "$AGENT_PID" 5000 >/dev/null
-}
-
-WRK_LUA=
-write_wrk_lua() {
-    WRK_LUA=$WORK/report.lua
-    cat >"$WRK_LUA" <<'EOF'
--- One machine-readable line at the end of a wrk run.
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT requests=%d duration_us=%d errors=%d non2xx=%d\n",
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status))
-end
-EOF
-}
-
-# Samples the agent's RssAnon every 200 ms and keeps the peak in a file.
-SAMPLER_PID=
-start_sampler() {
-    local out=$1 pid=$2
-    (
-        exec {fd}<>"$WORK/nap.fifo"
-        peak=0
-        while :; do
-            v=$(status_kb RssAnon "$pid"); v=${v:-0}
-            (( v > peak )) && { peak=$v; echo "$peak" >"$out"; }
-            read -r -t 0.2 -u "$fd" _
-        done
-    ) &
-    SAMPLER_PID=$!
-    PIDS+=("$SAMPLER_PID")
 }
 
 # loads VARIANT TAG: the loopback loads through the agent; requests, errors and Gbit/s recorded.
@@ -443,7 +358,7 @@ nmt() {
 # Report
 # ---------------------------------------------------------------------------------------------
 machine() {
-    echo "- machine: $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $NCPU cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+    machine_line
     echo "- packages: \`$(basename "$IPK_AGENT")\`, \`$(basename "$IPK_RUNTIME")\` (edgelb sha1 $(sha1sum <"$IPK_AGENT" | cut -c1-12))"
     echo "- runtime: Java $(get runtime version), $(get runtime vm), modules $(get runtime modules)"
     echo "- agent: \`workers '1'\`, launcher defaults (heap 32m); load: wrk -t1 -c$WRK_CONNECTIONS after ${WARMUP_SECONDS} s warm-up, iperf3 -P1 and -P4, wrk keep-alive and Connection: close, ${LOAD_SECONDS} s each, ${FILE_BYTES}-byte file"
@@ -498,10 +413,6 @@ variants_table() {
     echo "JVM command line (\`${VARIANTS%% *}\`, staging root shortened to ROOT): \`$(get "${VARIANTS%% *}" cmdline | sed "s|$WORK/root-[^/]*|ROOT|g; s|$RUN/||g; s/ *$//")\`"
 }
 
-judge() {  # judge VALUE LIMIT SUFFIX
-    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || { echo "?"; return; }
-    if [[ $(calc '%d' '(a <= b)' "a=$1" "b=$2") == 1 ]]; then echo "✓ $1$3"; else echo "✗ $1$3"; fi
-}
 targets_table() {
     local v=${VARIANTS%% *}
     echo "| target (\`$v\`) | where we stand |"
@@ -548,19 +459,6 @@ nmt_table() {
     echo "(Categories under 0.1 MiB left out; NMT's own bookkeeping is in *Native Memory Tracking*. Committed is not resident: the heap and code cache are committed ahead of use.)"
 }
 
-update_readme() {
-    local readme=$BENCH_DIR/README.md block=$1
-    local begin='<!-- packages.sh results: begin -->' end='<!-- packages.sh results: end -->'
-    if [[ ! -f $readme ]] || ! grep -qF "$begin" "$readme"; then
-        printf '\n## Latest packages.sh results\n\n%s\n%s\n' "$begin" "$end" >>"$readme"
-    fi
-    local tmp; tmp=$(mktemp "$BENCH_DIR/.README.XXXXXX")
-    awk -v b="$begin" -v e="$end" -v f="$block" '
-        $0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
-        $0 == e { skip = 0 }
-        !skip { print }' "$readme" >"$tmp" && mv "$tmp" "$readme"
-    chmod 644 "$readme"
-}
 
 # ---------------------------------------------------------------------------------------------
 # Main
@@ -602,7 +500,7 @@ main() {
     } >"$RUN/table.md"
     sed -n '/^| package/,$p' "$RUN/table.md"
     if [[ $UPDATE_README == auto ]]; then UPDATE_README=$([[ $VARIANTS == "$DEFAULT_VARIANTS" && -z $EXTRA_JAVA_OPTS ]] && echo 1 || echo 0); fi
-    if [[ $UPDATE_README == 1 ]]; then update_readme "$RUN/table.md"; say "bench/README.md updated"; fi
+    if [[ $UPDATE_README == 1 ]]; then update_readme "$RUN/table.md" packages.sh "Latest packages.sh results"; say "bench/README.md updated"; fi
 }
 
 main

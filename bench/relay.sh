@@ -80,15 +80,6 @@ cpu_ticks() {
     done
     echo "$sum"
 }
-# status_kb FIELD PID...: a /proc/PID/status field (kB) summed over the pids.
-status_kb() {
-    local field=$1 sum=0 pid v; shift
-    for pid in "$@"; do
-        v=$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null)
-        sum=$(( sum + ${v:-0} ))
-    done
-    echo "$sum"
-}
 # ticks_ours: CPU ticks this benchmark has used so far: this shell and every child it reaped
 # (the clients) from `times`, plus the live processes it started (origin, iperf3 server, relay,
 # sampler). Subtracted from the machine's total, it leaves the other work: the noise.
@@ -134,67 +125,8 @@ nginx_stream_load() {
     local v; v=$(nginx -V 2>&1)
     [[ $v == *"--with-stream=dynamic"* ]] && echo "load_module $(nginx_modules_dir)/ngx_stream_module.so;"
 }
-check_ports() {
-    local p busy=()
-    for p in "$PORT_RELAY" "$PORT_ORIGIN" "$PORT_IPERF" "$PORT_RELAY_IPERF" "$PORT_API"; do
-        [[ -n $(ss -Htln "sport = :$p") ]] && busy+=("$p")
-    done
-    ((${#busy[@]} == 0)) || die "ports in use: ${busy[*]} (set PORT_BASE to move them all)"
-}
-NCPU=$(nproc)
-if [[ $PIN == auto ]]; then PIN=$([[ $NCPU -ge 2 ]] && echo 1 || echo 0); fi
-if [[ $PIN == 1 ]]; then
-    PIN_RELAY=(taskset -c "$RELAY_CPU"); PIN_LOAD=(taskset -c "$LOAD_CPU")
-else
-    PIN_RELAY=(); PIN_LOAD=()
-fi
+set_pinning
 if [[ $NICE != 0 ]]; then PIN_RELAY=(nice -n "$NICE" "${PIN_RELAY[@]}"); PIN_LOAD=(nice -n "$NICE" "${PIN_LOAD[@]}"); fi
-
-# ---------------------------------------------------------------------------------------------
-# Shared fixtures: the origin (nginx, static file) and the iperf3 server, both on the load core
-# ---------------------------------------------------------------------------------------------
-nginx_common() {  # nginx_common NAME ERROR_LOG: the main-context lines every nginx of ours shares
-    cat <<EOF
-worker_processes 1;
-daemon off;
-master_process on;
-pid $WORK/$1.pid;
-error_log $2 warn;
-worker_rlimit_nofile 16384;
-events { worker_connections 8192; }
-EOF
-}
-start_origin() {
-    mkdir -p "$WORK/www" "$WORK/origin-tmp"
-    head -c "$FILE_BYTES" /dev/urandom >"$WORK/www/file.bin"
-    chmod -R a+rX "$WORK"
-    { nginx_common origin "$RUN/origin-error.log"; cat <<EOF
-http {
-    access_log off;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_timeout 60s;
-    keepalive_requests 100000000;
-    default_type application/octet-stream;
-    client_body_temp_path $WORK/origin-tmp/body;
-    proxy_temp_path $WORK/origin-tmp/proxy;
-    fastcgi_temp_path $WORK/origin-tmp/fastcgi;
-    uwsgi_temp_path $WORK/origin-tmp/uwsgi;
-    scgi_temp_path $WORK/origin-tmp/scgi;
-    server {
-        listen 127.0.0.1:$PORT_ORIGIN backlog=4096;
-        root $WORK/www;
-    }
-}
-EOF
-    } >"$RUN/origin-nginx.conf"
-    spawn "$RUN/origin.out" "${PIN_LOAD[@]}" nginx -e "$RUN/origin-error.log" -p "$WORK" -c "$RUN/origin-nginx.conf"
-    ORIGIN_PID=$LAST_PID
-    wait_listening "$PORT_ORIGIN" "$ORIGIN_PID" 5000 >/dev/null || die "origin nginx did not start: $(tail -3 "$RUN/origin.out" "$RUN/origin-error.log")"
-    spawn "$RUN/iperf3-server.log" "${PIN_LOAD[@]}" iperf3 -s -B 127.0.0.1 -p "$PORT_IPERF"
-    IPERF_PID=$LAST_PID
-    wait_listening "$PORT_IPERF" "$IPERF_PID" 5000 >/dev/null || die "iperf3 server did not start: $(tail -3 "$RUN/iperf3-server.log")"
-}
 
 # ---------------------------------------------------------------------------------------------
 # Relays. start_<kind> sets RELAY_PID (the process we started) or SKIP (a reason).
@@ -355,7 +287,6 @@ put() {
     R["$1.$2#$ROUND"]=$3; SEEN["$1.$2"]=1
     printf '%s\t%s\t%s\t%s\n' "$ROUND" "$1" "$2" "$3" >>"$RUN/results.tsv"
 }
-get() { echo "${R["$1.$2"]:-}"; }
 summarise() {
     local rk r v nums last
     for rk in "${!SEEN[@]}"; do
@@ -381,20 +312,6 @@ summarise() {
         [[ -n ${R["$row.skipped"]:-} && -n ${R["$row.keepalive.rps"]:-}${R["$row.iperf1.gbps"]:-} ]] &&
             R["$row.skipped"]=
     done
-}
-
-WRK_LUA=
-write_wrk_lua() {
-    WRK_LUA=$WORK/report.lua
-    cat >"$WRK_LUA" <<'EOF'
--- One machine-readable line at the end of a wrk run.
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d errors=%d non2xx=%d\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
-end
-EOF
 }
 
 # measure_wrk ROW NAME PORT SECONDS [wrk args...]: req/s, p99 and relay CPU per 10k requests.
@@ -441,24 +358,6 @@ measure_iperf() {
     if [[ -n $RELAY_PID ]]; then
         put "$row" "iperf$n.cpu_per_gbit" "$(calc '%.3f' '(c - a) / hz / (B * 8 / 1e9)' "a=$c0" "c=$c1" "hz=$CLK_TCK" "B=$bytes")"
     fi
-}
-
-# Samples the private anonymous RSS of the relay every 200 ms and keeps the peak in a file.
-SAMPLER_PID=
-start_sampler() {
-    local out=$1; shift
-    local pids=("$@")
-    (
-        exec {fd}<>"$WORK/nap.fifo"
-        peak=0
-        while :; do
-            v=$(status_kb RssAnon "${pids[@]}")
-            (( v > peak )) && { peak=$v; echo "$peak" >"$out"; }
-            read -r -t 0.2 -u "$fd" _
-        done
-    ) &
-    SAMPLER_PID=$!
-    PIDS+=("$SAMPLER_PID")
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -532,13 +431,6 @@ run_row() {
 # ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
-cell() {  # cell ROW KEY: the value, or "fail" when the measurement behind it failed
-    local v; v=$(get "$1" "$2")
-    if [[ -n $v ]]; then echo "$v"; return; fi
-    local m=${2%%.*}
-    [[ -n $(get "$1" "$m.failed") ]] && { echo fail; return; }
-    echo "—"
-}
 rps_cell() {  # req/s with the error count when there were errors
     local v e; v=$(cell "$1" "$2.rps"); e=$(get "$1" "$2.errors")
     [[ -n $e && $e != 0 ]] && v+=" (${e} err)"
@@ -569,10 +461,6 @@ ratio() {
     calc '%.2f' '(b > 0 ? a / b : -1)' "a=$1" "b=$2" | grep -v '^-'
 }
 # judge VALUE LIMIT SUFFIX: "✓ VALUE" when VALUE <= LIMIT, "✗ VALUE" when not, "?" without both.
-judge() {
-    [[ $1 =~ ^[0-9.]+$ && $2 =~ ^[0-9.]+$ ]] || { echo "?"; return; }
-    if [[ $(calc '%d' '(a <= b)' "a=$1" "b=$2") == 1 ]]; then echo "✓ $1$3"; else echo "✗ $1$3"; fi
-}
 # Targets for the edgelb rows; relative ones show edgelb / HAProxy of the same run.
 targets() {
     local rows=() row
@@ -602,10 +490,9 @@ vs_haproxy() { judge "$(ratio "$(get "$1" "$2")" "$(get haproxy "$2")")" "$3" "�
 at_most() { judge "$(get "$1" "$2")" "$3" "$4"; }
 
 machine() {
-    local cpu jdk
-    cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+    local jdk
     jdk=$("$JAVA" -version 2>&1 | sed -n '2p' || true)
-    echo "- machine: $cpu, $NCPU cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
+    machine_line
     echo "- JDK: ${jdk:-none}"
     echo "- tools: $(haproxy -v 2>/dev/null | head -1 | awk '{print "HAProxy " $3}'), $(nginx -v 2>&1 | sed 's|.*/|nginx |'), $(wrk -v 2>&1 | head -1 | awk '{print $1 " " $2}'), $(iperf3 -v 2>/dev/null | head -1 | awk '{print $1 " " $2}')"
     echo "- rounds: $ROUNDS (figures are medians over rounds when more than 1)"
@@ -626,19 +513,6 @@ machine() {
     [[ -n $line ]] && echo "- noise: cores used by other processes on the machine during each row: $line"
 }
 
-update_readme() {
-    local readme=$BENCH_DIR/README.md block=$1
-    local begin='<!-- relay.sh results: begin -->' end='<!-- relay.sh results: end -->'
-    if [[ ! -f $readme ]] || ! grep -qF "$begin" "$readme"; then
-        printf '\n## Latest results\n\n%s\n%s\n' "$begin" "$end" >>"$readme"
-    fi
-    local tmp; tmp=$(mktemp "$BENCH_DIR/.README.XXXXXX")
-    awk -v b="$begin" -v e="$end" -v f="$block" '
-        $0 == b { print; while ((getline l < f) > 0) print l; skip = 1; next }
-        $0 == e { skip = 0 }
-        !skip { print }' "$readme" >"$tmp" && mv "$tmp" "$readme"
-    chmod 644 "$readme"
-}
 
 # ---------------------------------------------------------------------------------------------
 # Main
@@ -676,7 +550,7 @@ main() {
     table | tee "$RUN/table-only.md"
     targets
     if [[ $UPDATE_README == auto ]]; then UPDATE_README=$([[ $ROWS == "$ALL_ROWS" ]] && echo 1 || echo 0); fi
-    if [[ $UPDATE_README == 1 ]]; then update_readme "$RUN/table.md"; say "bench/README.md updated"; fi
+    if [[ $UPDATE_README == 1 ]]; then update_readme "$RUN/table.md" relay.sh "Latest results"; say "bench/README.md updated"; fi
 }
 
 main
