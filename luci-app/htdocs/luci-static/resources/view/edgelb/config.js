@@ -6,7 +6,7 @@
 
 /*
  * /etc/config/edgelb as forms: the agent, listeners, pools, members, health monitors and VXLAN
- * links (uci-bridge/SCHEMA.md). Save & Apply makes the agent reload through procd's reload trigger.
+ * links (README.md, "Configuration"). Save & Apply makes the agent reload through procd's reload trigger.
  */
 
 const ALGORITHMS = {

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * <pre>{"listeners": {"web": {"port": 80, "pool": "web"}}, "pools": {"web": {...}},
  *  "members": {"web_1": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80}},
  *  "healthmonitors": {...}}</pre>
- * Field names and units are those of /etc/config/edgelb (uci-bridge/SCHEMA.md): seconds for
+ * Field names and units are those of /etc/config/edgelb (README.md, "Configuration"): seconds for
  * monitors and persistence, milliseconds for listener timeouts. Decoding is strict: wrong types,
  * unknown fields, oversized or too deeply nested input are reported by path, and the result is
  * validated with {@link ConfigValidator}. Agent, hub and VXLAN settings are the router's own and
