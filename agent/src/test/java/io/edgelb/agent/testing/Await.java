@@ -1,25 +1,17 @@
 package io.edgelb.agent.testing;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition with a deadline: the only way tests synchronise with sockets and timers. */
+/**
+ * Kept only so that agent tests written against this name still compile: the one implementation
+ * is {@link io.edgelb.testkit.Await}, which new tests import. Delete once nothing imports this.
+ */
 public final class Await {
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
     private Await() {
     }
 
-    /** Returns as soon as {@code condition} holds; fails with {@code what} once {@code timeout} has passed. */
     public static void until(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("not reached within " + timeout.toMillis() + " ms: " + what);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+        io.edgelb.testkit.Await.until(condition, timeout, what);
     }
 }
