@@ -4,9 +4,9 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,24 +18,21 @@ import java.util.function.Predicate;
 /**
  * The agent running as a separate process, as procd would run it: {@code java -jar
  * edgelb-agent.jar run --config FILE} or an installed launcher (see {@link AgentCommand}),
- * optionally behind a command prefix such as {@code ip netns exec router}. Output goes to a log
- * file that failures quote. Behind a prefix the API is only reachable inside that namespace, so
- * status and metrics are fetched with {@code PREFIX curl}.
+ * optionally behind a command prefix such as {@code ip netns exec router}. The process itself
+ * (log, waits, signals, stop) is a {@link DaemonProcess}. Behind a prefix the API is only
+ * reachable inside that namespace, so status and metrics are fetched with {@code PREFIX curl}.
  */
 public final class AgentProcess implements AutoCloseable {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-
-    private final Process process;
-    private final Path log;
+    private final DaemonProcess process;
     private final String api;
     private final List<String> prefix;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Duration startTimeout;
 
-    private AgentProcess(Process process, Path log, String api, List<String> prefix) {
+    private AgentProcess(DaemonProcess process, String api, List<String> prefix, Duration startTimeout) {
         this.process = process;
-        this.log = log;
         this.api = api;
         this.prefix = List.copyOf(prefix);
+        this.startTimeout = startTimeout;
     }
 
     /** The jar the reactor built (set by the tests module's pom). */
@@ -78,53 +75,32 @@ public final class AgentProcess implements AutoCloseable {
                                       List<String> prefix) throws IOException {
         ProcessBuilder builder = command.processBuilder(jvmArgs, List.of("run", "--config", config.toString()));
         builder.command().addAll(0, prefix);
-        Path log = Files.createTempFile("edgelb-agent", ".log");
-        Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new AgentProcess(process, log, api, prefix);
+        return new AgentProcess(DaemonProcess.start("agent", builder, command.stopTimeout()), api, prefix,
+                command.startTimeout());
     }
 
     /** Waits until the log holds the text (or the process exits). */
     public void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!log().contains(text)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + text + "' in the agent's log:\n" + log());
-            }
-            process.waitFor(5, TimeUnit.MILLISECONDS); // poll interval
-        }
+        process.awaitLog(text, timeout);
     }
 
+    /** Waits until the API answers; fails at once when the process exits. */
     public void awaitReady() throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the agent exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                status();
-                return;
-            } catch (IOException notYet) {
-                process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval while the JVM starts
-            }
-        }
-        throw new IllegalStateException("the agent's API did not answer within " + START_TIMEOUT + ":\n" + log());
+        process.awaitReady(this::status, startTimeout);
     }
 
     public JsonObject status() throws IOException, InterruptedException {
         if (!prefix.isEmpty()) {
             return Json.parse(curl("/api/status")).asObject();
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/api/status"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.parse(response.body()).asObject();
+        return Json.parse(process.get(api, "/api/status").body()).asObject();
     }
 
     public String metrics() throws IOException, InterruptedException {
         if (!prefix.isEmpty()) {
             return curl("/metrics");
         }
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return process.get(api, "/metrics").body();
     }
 
     /** GET through the prefix (a namespace): curl's output, or an IOException when it fails. */
@@ -135,9 +111,9 @@ public final class AgentProcess implements AutoCloseable {
         byte[] out = curl.getInputStream().readAllBytes();
         if (!curl.waitFor(10, TimeUnit.SECONDS) || curl.exitValue() != 0) {
             curl.destroyForcibly();
-            throw new IOException("curl " + path + " failed: " + new String(out, java.nio.charset.StandardCharsets.UTF_8));
+            throw new IOException("curl " + path + " failed: " + new String(out, StandardCharsets.UTF_8));
         }
-        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(out, StandardCharsets.UTF_8);
     }
 
     /** The process id (behind {@code ip netns exec}, that is the JVM's: ip execs it). */
@@ -147,9 +123,12 @@ public final class AgentProcess implements AutoCloseable {
 
     /** The JVM's command line, from /proc: what a launcher in between finally exec'd. */
     public List<String> commandLine() throws IOException {
-        String raw = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
-                java.nio.charset.StandardCharsets.UTF_8);
-        return List.of(raw.split("\0"));
+        return process.commandLine();
+    }
+
+    /** The files the JVM has mapped: shared libraries and CDS archives. */
+    public String maps() throws IOException {
+        return process.maps();
     }
 
     /** POSTs to the API; token may be null. Returns the HTTP status and body. */
@@ -159,35 +138,28 @@ public final class AgentProcess implements AutoCloseable {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return process.send(request);
     }
 
     /** Waits until the status satisfies the condition; fails with the last status and the log. */
     public JsonObject awaitStatus(Predicate<JsonObject> condition, Duration timeout, String what)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            last = status();
-            if (condition.test(last)) {
-                return last;
-            }
-            process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last status: " + last + "\nlog:\n" + log());
+        return process.await(this::status, condition, timeout, what);
     }
 
     /** Sends a signal by name (HUP, TERM, INT) with kill(1). */
     public void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
-            throw new IOException("kill -" + name + " " + process.pid() + " failed");
-        }
+        process.signal(name);
     }
 
     /** Waits for the process to exit; returns its status, or -1 on timeout. */
     public int awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        return process.awaitExit(timeout);
+    }
+
+    /** Stops it as procd does (SIGTERM) and returns the exit status, or -1 when it did not exit in time. */
+    public int stop(Duration timeout) throws IOException, InterruptedException {
+        return process.stop(timeout);
     }
 
     public boolean isAlive() {
@@ -195,17 +167,11 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public String log() throws IOException {
-        return Files.readString(log);
+        return process.log();
     }
 
     @Override
     public void close() throws Exception {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        Files.deleteIfExists(log);
+        process.close();
     }
 }

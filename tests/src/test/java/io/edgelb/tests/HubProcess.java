@@ -4,7 +4,6 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -17,19 +16,18 @@ import java.util.function.Predicate;
 
 /**
  * The built hub jar as a separate process: {@code java -jar edgelb-hub.jar run --config FILE}.
- * Output goes to a log file that failures quote; {@link #kill()} ends it as a crash would.
+ * The process itself (log, waits, signals, stop) is a {@link DaemonProcess}; {@link #kill()} ends
+ * it as a crash would.
  */
 public final class HubProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
-    private final Process process;
-    private final Path log;
+    private final DaemonProcess process;
     private final String api;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private HubProcess(Process process, Path log, String api) {
+    private HubProcess(DaemonProcess process, String api) {
         this.process = process;
-        this.log = log;
         this.api = api;
     }
 
@@ -61,33 +59,15 @@ public final class HubProcess implements AutoCloseable {
 
     /** Starts {@code run --config config} and waits until its API answers. */
     public static HubProcess start(Path config, String api) throws IOException, InterruptedException {
-        List<String> command = List.of(java(), "-Xmx128m", "-jar", jar().toAbsolutePath().toString(), "run",
-                "--config", config.toString());
-        Path log = Files.createTempFile("edgelb-hub", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HubProcess hub = new HubProcess(process, log, api);
-        hub.awaitReady();
+        ProcessBuilder builder = new ProcessBuilder(java(), "-Xmx128m", "-jar", jar().toAbsolutePath().toString(),
+                "run", "--config", config.toString());
+        HubProcess hub = new HubProcess(DaemonProcess.start("hub", builder, STOP_TIMEOUT), api);
+        hub.process.awaitReady(hub::agents, START_TIMEOUT);
         return hub;
     }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private void awaitReady() throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the hub exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                agents();
-                return;
-            } catch (IOException notYet) {
-                process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval while the JVM starts
-            }
-        }
-        throw new IllegalStateException("the hub's API did not answer within " + START_TIMEOUT + ":\n" + log());
     }
 
     public JsonObject agents() throws IOException, InterruptedException {
@@ -99,14 +79,11 @@ public final class HubProcess implements AutoCloseable {
     }
 
     public String metrics() throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + api + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return process.get(api, "/metrics").body();
     }
 
     private JsonObject get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + api + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        return Json.parse(response.body()).asObject();
+        return Json.parse(process.get(api, path).body()).asObject();
     }
 
     /** PUT /api/agents/AGENT/pools/POOL/members; returns the HTTP response. */
@@ -118,27 +95,33 @@ public final class HubProcess implements AutoCloseable {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return process.send(request);
     }
 
     /** Waits until the agents list satisfies the condition; fails with the last answer and the log. */
     public JsonObject awaitAgents(Predicate<JsonObject> condition, Duration timeout, String what)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonObject last = null;
-        while (System.nanoTime() < deadline) {
-            last = agents();
-            if (condition.test(last)) {
-                return last;
-            }
-            process.waitFor(100, TimeUnit.MILLISECONDS); // poll interval
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last + "\nhub log:\n" + log());
+        return process.await(this::agents, condition, timeout, what);
+    }
+
+    /** Waits until the log holds the text (or the process exits). */
+    public void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+        process.awaitLog(text, timeout);
+    }
+
+    /** Sends a signal by name (HUP, TERM, INT) with kill(1). */
+    public void signal(String name) throws IOException, InterruptedException {
+        process.signal(name);
+    }
+
+    /** Stops it with SIGTERM and returns the exit status, or -1 when it did not exit in time. */
+    public int stop(Duration timeout) throws IOException, InterruptedException {
+        return process.stop(timeout);
     }
 
     /** SIGKILL: the hub dies as in a crash or a power cut, without its shutdown hook. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        process.kill();
     }
 
     public boolean isAlive() {
@@ -150,17 +133,11 @@ public final class HubProcess implements AutoCloseable {
     }
 
     public String log() throws IOException {
-        return Files.readString(log);
+        return process.log();
     }
 
     @Override
     public void close() throws Exception {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        Files.deleteIfExists(log);
+        process.close();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
+import io.edgelb.agent.testing.Closer;
 import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.model.sync.CurveKeyFile;
 import io.edgelb.model.sync.SyncProtocol;
@@ -39,18 +40,15 @@ class HubSecurityTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        closer.close();
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
-        toClose.add(resource);
-        return resource;
+        return closer.add(resource);
     }
 
     private record Fleet(HubTestbed bed, HubProcess hub, AgentProcess r1, int port) {
