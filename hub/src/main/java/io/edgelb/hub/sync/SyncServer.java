@@ -112,7 +112,7 @@ public final class SyncServer implements AutoCloseable {
             zap.setLinger(0);
             zap.bind(ZapHandler.ENDPOINT);
             router = serverSocket(SocketType.ROUTER);
-            router.setMaxMsgSize(SyncProtocol.MAX_STATUS_BYTES + 1024);
+            router.setMaxMsgSize(ReportBody.MAX_FRAME_BYTES + 1024);
             // XPUB: it tells us when an agent (re)subscribes, and we send its state at once, so an
             // agent that reconnects after a hub restart is in sync before the first heartbeat.
             pub = serverSocket(SocketType.XPUB);
@@ -261,24 +261,52 @@ public final class SyncServer implements AutoCloseable {
         Logger.debug("sync: snapshot revision {} to agent {}", desired.revision(), agent);
     }
 
+    /**
+     * A status report: decoded, parsed and validated field by field here, so that nothing read
+     * later from a report can fail; a refused one is logged and counted, and the last good one stays.
+     */
     private void status(long now, String agent, byte[] body) {
-        String text = body == null ? null : new String(body, StandardCharsets.UTF_8);
-        String refused = JsonGuard.check(text, SyncProtocol.MAX_STATUS_BYTES, 16);
-        if (refused != null) {
-            drop(now, agent + " status", "a status report from agent " + agent + ": " + refused);
+        String text;
+        try {
+            text = ReportBody.text(body);
+        } catch (ReportBody.Refused e) {
+            if (e.reason.equals("size")) {
+                registry.seen(agent); // it is alive, only its report is too large: never "offline" for that
+            }
+            reject(now, agent, e.reason, e.getMessage());
             return;
         }
-        try {
-            JsonValue value = Json.parse(text);
-            if (!value.isObject()) {
-                drop(now, agent + " status", "a status report from agent " + agent + " that is not an object");
-                return;
-            }
-            registry.report(agent, value.asObject());
-            stats.statusReports.incrementAndGet();
-        } catch (com.eclipsesource.json.ParseException e) {
-            drop(now, agent + " status", "a status report from agent " + agent + " that is not JSON: " + e.getMessage());
+        String refused = JsonGuard.check(text, ReportBody.MAX_JSON_BYTES, 16);
+        if (refused != null) {
+            reject(now, agent, "json", refused);
+            return;
         }
+        JsonValue value;
+        try {
+            value = Json.parse(text);
+        } catch (com.eclipsesource.json.ParseException e) {
+            reject(now, agent, "json", "not JSON: " + e.getMessage());
+            return;
+        }
+        if (!value.isObject()) {
+            reject(now, agent, "json", "not an object");
+            return;
+        }
+        StatusReportCheck.Result checked = StatusReportCheck.check(value.asObject());
+        if (checked.refused() != null) {
+            reject(now, agent, "field", checked.refused());
+            return;
+        }
+        if (checked.report().getBoolean("truncated", false)) {
+            stats.reportsTruncated.incrementAndGet();
+        }
+        registry.report(agent, checked.report());
+        stats.statusReports.incrementAndGet();
+    }
+
+    private void reject(long now, String agent, String reason, String why) {
+        stats.reportsRejected.get(reason).incrementAndGet();
+        drop(now, agent + " status " + reason, "a status report from agent " + agent + ": " + why);
     }
 
     private void drop(long now, String cause, String what) {
