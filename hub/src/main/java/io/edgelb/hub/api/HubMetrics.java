@@ -42,6 +42,9 @@ final class HubMetrics {
         }
         m.counter("edgelb_hub_reports_truncated_total", "Status reports the agent cut short to fit one frame.",
                 stats.reportsTruncated.get(), null);
+        m.counter("edgelb_hub_frames_refused_total",
+                "Incoming frames refused while the heap was nearly full; each closes its connection.",
+                stats.framesRefused.get(), null);
         m.counter("edgelb_hub_source_failures_total", "Failed reads of the desired-state source.", source.failures(),
                 null);
         m.family("edgelb_hub_source_last_success_age_seconds", "gauge",

@@ -56,6 +56,10 @@ public final class SyncServer implements AutoCloseable {
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Called once, from the sync thread, when it dies of anything but a shutdown. */
+    private volatile Runnable onFailure = () -> { };
+    /** How long close() waits for the thread and then for the ZeroMQ context, each. */
+    private static final long CLOSE_WAIT_MS = 3_000;
 
     private SyncServer(String bind, int ioThreads, long heartbeatMs, CurveKeyFile keys, AgentRegistry registry,
                        LongSupplier clock) throws IOException {
@@ -89,6 +93,11 @@ public final class SyncServer implements AutoCloseable {
         return server;
     }
 
+    /** What to do when the sync thread fails (the hub exits non-zero so its supervisor restarts it). */
+    public void onFailure(Runnable action) {
+        this.onFailure = action;
+    }
+
     public SyncStats stats() {
         return stats;
     }
@@ -113,11 +122,14 @@ public final class SyncServer implements AutoCloseable {
             zap.bind(ZapHandler.ENDPOINT);
             router = serverSocket(SocketType.ROUTER);
             router.setMaxMsgSize(ReportBody.MAX_FRAME_BYTES + 1024);
+            InboundGuard guard = new InboundGuard(stats); // bounds whole messages, not frames only
+            router.setMsgAllocator(guard);
             // XPUB: it tells us when an agent (re)subscribes, and we send its state at once, so an
             // agent that reconnects after a hub restart is in sync before the first heartbeat.
             pub = serverSocket(SocketType.XPUB);
             pub.setXpubVerbose(true);
             pub.setMaxMsgSize(1024); // subscriptions only
+            pub.setMsgAllocator(guard);
             try {
                 router.bind(bind);
                 pub.bind(SyncProtocol.publisherOf(bind));
@@ -130,22 +142,31 @@ public final class SyncServer implements AutoCloseable {
                     SyncProtocol.publisherOf(bind), heartbeatMs, instanceHex());
             loop(zap, router, pub);
         } catch (ZMQException e) {
-            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
-                Logger.error(e, "sync server failed");
-            }
             bound.completeExceptionally(e);
-        } catch (RuntimeException e) {
+            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode() && running) {
+                fail(e);
+            }
+        } catch (Throwable e) { // also OutOfMemoryError: a dead sync thread must never go unnoticed
             bound.completeExceptionally(e);
             if (running) {
-                Logger.error(e, "sync server failed");
+                fail(e);
             }
         } finally {
             for (ZMQ.Socket socket : new ZMQ.Socket[] {pub, router, zap}) {
                 if (socket != null) {
-                    socket.close();
+                    try {
+                        socket.close();
+                    } catch (RuntimeException e) {
+                        Logger.debug("closing a socket: {}", e.getMessage());
+                    }
                 }
             }
         }
+    }
+
+    private void fail(Throwable e) {
+        Logger.error(e, "sync: the sync thread failed; the hub stops");
+        onFailure.run();
     }
 
     private ZMQ.Socket serverSocket(SocketType type) {
@@ -387,17 +408,30 @@ public final class SyncServer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (flag + wake-up), then terminates the context; never interrupts the thread. */
+    /**
+     * Stops the thread (flag + wake-up; it closes its sockets, all with linger 0), then terminates
+     * the context; never interrupts the thread. Bounded whatever the sockets hold: a context that
+     * does not terminate in time (a stuck I/O thread) is left behind, and the process exits anyway.
+     */
     @Override
     public void close() {
         running = false;
         wake();
         try {
-            thread.join(5_000);
+            thread.join(CLOSE_WAIT_MS);
+            if (thread.isAlive()) {
+                Logger.warn("sync: the sync thread did not stop within {} ms", CLOSE_WAIT_MS);
+            }
+            Thread term = new Thread(context::term, "hub-sync-term");
+            term.setDaemon(true);
+            term.start();
+            term.join(CLOSE_WAIT_MS);
+            if (term.isAlive()) {
+                Logger.warn("sync: ZeroMQ did not terminate within {} ms; leaving it", CLOSE_WAIT_MS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        context.term();
         try {
             wake.close();
         } catch (IOException e) {

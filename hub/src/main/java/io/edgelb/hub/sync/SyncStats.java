@@ -20,4 +20,6 @@ public final class SyncStats {
             .collect(Collectors.toUnmodifiableMap(r -> r, r -> new AtomicLong()));
     /** Reports the agent itself cut short (more objects than fit one frame): kept, and counted. */
     public final AtomicLong reportsTruncated = new AtomicLong();
+    /** Incoming frames refused while the heap was nearly full (their connections are closed). */
+    public final AtomicLong framesRefused = new AtomicLong();
 }
