@@ -28,6 +28,7 @@ public final class Hub implements AutoCloseable {
     private final SyncServer sync;
     private final HubApi api;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean failed;
 
     private Hub(DesiredStateSource source, SyncServer sync, HubApi api) {
         this.source = source;
@@ -53,10 +54,22 @@ public final class Hub implements AutoCloseable {
             sync.close();
             throw new IOException("cannot open the API on " + config.api() + ": " + e.getMessage(), e);
         }
+        Hub hub = new Hub(source, sync, api);
+        sync.onFailure(hub::failed);
         source.start(registry);
         Logger.info("edgelb hub serving {} agent(s) from {}; public key {}; API http://{}/api/agents",
                 config.agents().size(), source.describe(), keys.publicKey(), config.api());
-        return new Hub(source, sync, api);
+        return hub;
+    }
+
+    private void failed() {
+        failed = true;
+        stopped.countDown();
+    }
+
+    /** True when the hub stopped because a part of it failed (not because it was closed). */
+    public boolean hasFailed() {
+        return failed;
     }
 
     public void awaitStopped() throws InterruptedException {

@@ -325,11 +325,7 @@ public final class HubClient implements AutoCloseable {
             Logger.warn("hub: cannot build the status report: {}", e.getMessage());
             return;
         }
-        byte[] body = status.toString().getBytes(StandardCharsets.UTF_8);
-        if (body.length > SyncProtocol.MAX_STATUS_BYTES) {
-            Logger.warn("hub: status report of {} bytes is too large; not sent", body.length);
-            return;
-        }
+        byte[] body = HubStatusReport.encode(status);
         for (HubLink link : links) {
             if (link.state == HubLink.State.ACTIVE) {
                 boolean sent = link.dealer.send(SyncProtocol.STATUS, ZMQ.SNDMORE | ZMQ.DONTWAIT)

@@ -4,6 +4,9 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.Deflater;
 
 /**
  * What an agent tells its hub every few seconds: the revision it applies, the last apply error,
@@ -16,7 +19,64 @@ public final class HubStatusReport {
     private static final String[] LISTENER_FIELDS = {"state", "active_connections", "total_connections", "bytes_in",
             "bytes_out"};
 
+    /**
+     * Largest body frame the hub takes (its ReportBody.MAX_FRAME_BYTES). Smaller reports go as
+     * plain JSON, as before (older hubs read them); larger ones deflate-compressed.
+     */
+    static final int MAX_FRAME_BYTES = 1024 * 1024;
+    static final int PLAIN_BYTES = 64 * 1024;
+
     private HubStatusReport() {
+    }
+
+    /**
+     * The report's body frame: JSON, deflated when large. A report that does not fit even
+     * compressed sends fewer members (the first ones, in a stable order) with
+     * {@code "truncated": true} and the real count, so that the hub still sees a live, synced agent.
+     */
+    public static byte[] encode(JsonObject report) {
+        byte[] plain = report.toString().getBytes(StandardCharsets.UTF_8);
+        if (plain.length <= PLAIN_BYTES) {
+            return plain;
+        }
+        byte[] packed = deflate(plain);
+        if (packed.length <= MAX_FRAME_BYTES) {
+            return packed;
+        }
+        JsonArray members = report.get("members").asArray();
+        int keep = (int) ((long) members.size() * MAX_FRAME_BYTES / packed.length * 9 / 10);
+        while (true) {
+            JsonArray first = new JsonArray();
+            for (int i = 0; i < keep; i++) {
+                first.add(members.get(i));
+            }
+            JsonObject cut = Json.object();
+            for (JsonObject.Member m : report) {
+                cut.add(m.getName(), m.getName().equals("members") ? first : m.getValue());
+            }
+            cut.add("truncated", true).add("members_total", members.size());
+            packed = deflate(cut.toString().getBytes(StandardCharsets.UTF_8));
+            if (packed.length <= MAX_FRAME_BYTES || keep == 0) {
+                return packed;
+            }
+            keep = keep / 2;
+        }
+    }
+
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try {
+            deflater.setInput(data);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
+            byte[] buffer = new byte[64 * 1024];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
     }
 
     public static JsonObject build(String agentId, HubState applied, String lastError, JsonObject agentStatus) {

@@ -28,7 +28,8 @@ final class AgentViews {
                 .add("applied_revision", applied)
                 .add("in_sync", desired != null && applied == desired.revision())
                 .add("last_apply_error", error == null ? Json.NULL : error)
-                .add("health", health(status));
+                .add("health", health(status))
+                .add("report_truncated", status.getBoolean("truncated", false));
     }
 
     static JsonObject detail(AgentRegistry registry, String agent) {
@@ -42,7 +43,10 @@ final class AgentViews {
         return view;
     }
 
-    /** Members by operating status, from the agent's last report. */
+    /**
+     * Members by operating status, from the agent's last report (already validated by the sync
+     * server's StatusReportCheck); a truncated report counts the members it left out as unknown.
+     */
     private static JsonObject health(JsonObject status) {
         Map<String, Integer> counts = new TreeMap<>();
         JsonValue members = status.get("members");
@@ -55,7 +59,11 @@ final class AgentViews {
                 }
             }
         }
-        JsonObject health = Json.object().add("members", total);
+        long all = Math.max(total, status.getLong("members_total", total));
+        if (all > total) {
+            counts.merge("UNKNOWN", (int) (all - total), Integer::sum);
+        }
+        JsonObject health = Json.object().add("members", all);
         counts.forEach((state, n) -> health.add(state.toLowerCase(java.util.Locale.ROOT), n));
         return health;
     }

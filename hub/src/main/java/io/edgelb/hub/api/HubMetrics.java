@@ -34,6 +34,17 @@ final class HubMetrics {
         m.counter("edgelb_hub_status_reports_total", "Status reports received.", stats.statusReports.get(), null);
         m.counter("edgelb_hub_messages_dropped_total", "Malformed, oversized or unauthenticated messages dropped.",
                 stats.messagesDropped.get(), null);
+        m.family("edgelb_hub_reports_rejected_total", "counter",
+                "Status reports refused (the last good report stays), by reason.");
+        for (String reason : SyncStats.REJECT_REASONS) {
+            m.sample("edgelb_hub_reports_rejected_total{reason=\"" + reason + "\"}",
+                    stats.reportsRejected.get(reason).get());
+        }
+        m.counter("edgelb_hub_reports_truncated_total", "Status reports the agent cut short to fit one frame.",
+                stats.reportsTruncated.get(), null);
+        m.counter("edgelb_hub_frames_refused_total",
+                "Incoming frames refused while the heap was nearly full; each closes its connection.",
+                stats.framesRefused.get(), null);
         m.counter("edgelb_hub_source_failures_total", "Failed reads of the desired-state source.", source.failures(),
                 null);
         m.family("edgelb_hub_source_last_success_age_seconds", "gauge",

@@ -129,15 +129,36 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Logger.info("stopping");
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(STOP_TIMEOUT_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Logger.error("not stopped within {} ms; halting", STOP_TIMEOUT_MS);
+                Runtime.getRuntime().halt(1);
+            }, "hub-stop-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
             hub.close();
+            watchdog.interrupt();
         }, "hub-shutdown"));
         try {
             hub.awaitStopped();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (hub.hasFailed()) {
+            Logger.error("exiting with status {} so that the supervisor restarts the hub", FAILED);
+            return FAILED;
+        }
         return 0;
     }
+
+    /** Exit status when a part of the hub failed while running (EX_SOFTWARE). */
+    static final int FAILED = 70;
+    /** Shutdown never takes longer than this, whatever the sockets hold. */
+    static final long STOP_TIMEOUT_MS = 10_000;
 
     /** {@code keygen}: a new key pair for the hub (or for a test agent). */
     static final class Keygen {

@@ -56,6 +56,10 @@ public final class SyncServer implements AutoCloseable {
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Called once, from the sync thread, when it dies of anything but a shutdown. */
+    private volatile Runnable onFailure = () -> { };
+    /** How long close() waits for the thread and then for the ZeroMQ context, each. */
+    private static final long CLOSE_WAIT_MS = 3_000;
 
     private SyncServer(String bind, int ioThreads, long heartbeatMs, CurveKeyFile keys, AgentRegistry registry,
                        LongSupplier clock) throws IOException {
@@ -89,6 +93,11 @@ public final class SyncServer implements AutoCloseable {
         return server;
     }
 
+    /** What to do when the sync thread fails (the hub exits non-zero so its supervisor restarts it). */
+    public void onFailure(Runnable action) {
+        this.onFailure = action;
+    }
+
     public SyncStats stats() {
         return stats;
     }
@@ -112,12 +121,15 @@ public final class SyncServer implements AutoCloseable {
             zap.setLinger(0);
             zap.bind(ZapHandler.ENDPOINT);
             router = serverSocket(SocketType.ROUTER);
-            router.setMaxMsgSize(SyncProtocol.MAX_STATUS_BYTES + 1024);
+            router.setMaxMsgSize(ReportBody.MAX_FRAME_BYTES + 1024);
+            InboundGuard guard = new InboundGuard(stats); // bounds whole messages, not frames only
+            router.setMsgAllocator(guard);
             // XPUB: it tells us when an agent (re)subscribes, and we send its state at once, so an
             // agent that reconnects after a hub restart is in sync before the first heartbeat.
             pub = serverSocket(SocketType.XPUB);
             pub.setXpubVerbose(true);
             pub.setMaxMsgSize(1024); // subscriptions only
+            pub.setMsgAllocator(guard);
             try {
                 router.bind(bind);
                 pub.bind(SyncProtocol.publisherOf(bind));
@@ -130,22 +142,31 @@ public final class SyncServer implements AutoCloseable {
                     SyncProtocol.publisherOf(bind), heartbeatMs, instanceHex());
             loop(zap, router, pub);
         } catch (ZMQException e) {
-            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode()) {
-                Logger.error(e, "sync server failed");
-            }
             bound.completeExceptionally(e);
-        } catch (RuntimeException e) {
+            if (e.getErrorCode() != ZMQ.Error.ETERM.getCode() && running) {
+                fail(e);
+            }
+        } catch (Throwable e) { // also OutOfMemoryError: a dead sync thread must never go unnoticed
             bound.completeExceptionally(e);
             if (running) {
-                Logger.error(e, "sync server failed");
+                fail(e);
             }
         } finally {
             for (ZMQ.Socket socket : new ZMQ.Socket[] {pub, router, zap}) {
                 if (socket != null) {
-                    socket.close();
+                    try {
+                        socket.close();
+                    } catch (RuntimeException e) {
+                        Logger.debug("closing a socket: {}", e.getMessage());
+                    }
                 }
             }
         }
+    }
+
+    private void fail(Throwable e) {
+        Logger.error(e, "sync: the sync thread failed; the hub stops");
+        onFailure.run();
     }
 
     private ZMQ.Socket serverSocket(SocketType type) {
@@ -261,24 +282,52 @@ public final class SyncServer implements AutoCloseable {
         Logger.debug("sync: snapshot revision {} to agent {}", desired.revision(), agent);
     }
 
+    /**
+     * A status report: decoded, parsed and validated field by field here, so that nothing read
+     * later from a report can fail; a refused one is logged and counted, and the last good one stays.
+     */
     private void status(long now, String agent, byte[] body) {
-        String text = body == null ? null : new String(body, StandardCharsets.UTF_8);
-        String refused = JsonGuard.check(text, SyncProtocol.MAX_STATUS_BYTES, 16);
-        if (refused != null) {
-            drop(now, agent + " status", "a status report from agent " + agent + ": " + refused);
+        String text;
+        try {
+            text = ReportBody.text(body);
+        } catch (ReportBody.Refused e) {
+            if (e.reason.equals("size")) {
+                registry.seen(agent); // it is alive, only its report is too large: never "offline" for that
+            }
+            reject(now, agent, e.reason, e.getMessage());
             return;
         }
-        try {
-            JsonValue value = Json.parse(text);
-            if (!value.isObject()) {
-                drop(now, agent + " status", "a status report from agent " + agent + " that is not an object");
-                return;
-            }
-            registry.report(agent, value.asObject());
-            stats.statusReports.incrementAndGet();
-        } catch (com.eclipsesource.json.ParseException e) {
-            drop(now, agent + " status", "a status report from agent " + agent + " that is not JSON: " + e.getMessage());
+        String refused = JsonGuard.check(text, ReportBody.MAX_JSON_BYTES, 16);
+        if (refused != null) {
+            reject(now, agent, "json", refused);
+            return;
         }
+        JsonValue value;
+        try {
+            value = Json.parse(text);
+        } catch (com.eclipsesource.json.ParseException e) {
+            reject(now, agent, "json", "not JSON: " + e.getMessage());
+            return;
+        }
+        if (!value.isObject()) {
+            reject(now, agent, "json", "not an object");
+            return;
+        }
+        StatusReportCheck.Result checked = StatusReportCheck.check(value.asObject());
+        if (checked.refused() != null) {
+            reject(now, agent, "field", checked.refused());
+            return;
+        }
+        if (checked.report().getBoolean("truncated", false)) {
+            stats.reportsTruncated.incrementAndGet();
+        }
+        registry.report(agent, checked.report());
+        stats.statusReports.incrementAndGet();
+    }
+
+    private void reject(long now, String agent, String reason, String why) {
+        stats.reportsRejected.get(reason).incrementAndGet();
+        drop(now, agent + " status " + reason, "a status report from agent " + agent + ": " + why);
     }
 
     private void drop(long now, String cause, String what) {
@@ -359,17 +408,30 @@ public final class SyncServer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (flag + wake-up), then terminates the context; never interrupts the thread. */
+    /**
+     * Stops the thread (flag + wake-up; it closes its sockets, all with linger 0), then terminates
+     * the context; never interrupts the thread. Bounded whatever the sockets hold: a context that
+     * does not terminate in time (a stuck I/O thread) is left behind, and the process exits anyway.
+     */
     @Override
     public void close() {
         running = false;
         wake();
         try {
-            thread.join(5_000);
+            thread.join(CLOSE_WAIT_MS);
+            if (thread.isAlive()) {
+                Logger.warn("sync: the sync thread did not stop within {} ms", CLOSE_WAIT_MS);
+            }
+            Thread term = new Thread(context::term, "hub-sync-term");
+            term.setDaemon(true);
+            term.start();
+            term.join(CLOSE_WAIT_MS);
+            if (term.isAlive()) {
+                Logger.warn("sync: ZeroMQ did not terminate within {} ms; leaving it", CLOSE_WAIT_MS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        context.term();
         try {
             wake.close();
         } catch (IOException e) {
