@@ -12,18 +12,21 @@
 const ENDPOINT = /^tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const Z85_KEY = /^[0-9a-zA-Z.\-:+=^!\/*?&<>()\[\]{}@%$#]{40}$/;
 
+/* Every value of the report goes in as text (common.el); see common.js. */
+const el = L.bind(common.el, common);
+
 /* Scalars of the agent's hub report, whatever fields it carries: shown as they are. */
 function renderReport(report) {
 	const rows = Object.keys(report).filter(function(key) {
 		return report[key] == null || typeof(report[key]) != 'object';
 	}).map(function(key) {
-		return E('tr', { 'class': 'tr' }, [
-			E('td', { 'class': 'td left', 'width': '33%' }, key),
-			E('td', { 'class': 'td left' }, report[key] == null ? '-' : String(report[key]))
+		return el('tr', { 'class': 'tr' }, [
+			el('td', { 'class': 'td left', 'width': '33%' }, key),
+			el('td', { 'class': 'td left' }, report[key] == null ? '-' : String(report[key]))
 		]);
 	});
 
-	return E('table', { 'class': 'table' }, rows);
+	return el('table', { 'class': 'table' }, rows);
 }
 
 return view.extend({
@@ -45,7 +48,7 @@ return view.extend({
 
 		o = s.option(form.Flag, 'enabled', _('Enabled'), _('Follow the hub. Needs an endpoint and the hub\'s key.'));
 		o.default = '0';
-		o.rmempty = false;
+		common.keepUntouched(o);
 
 		o = s.option(form.DynamicList, 'endpoint', _('Endpoints'),
 			_('tcp://HOST:PORT; with several, the newest configuration wins.'));
@@ -79,20 +82,20 @@ return view.extend({
 			const nodes = [ mapNode ];
 			const report = status.error == null ? status.hub : null;
 
-			nodes.push(E('div', { 'class': 'cbi-section' }, [
-				E('h3', _('As the agent reports it')),
+			nodes.push(el('div', { 'class': 'cbi-section' }, [
+				el('h3', _('As the agent reports it')),
 				status.error != null
-					? E('p', E('em', _('The agent\'s status cannot be read: %s').format(status.error)))
+					? el('p', el('em', _('The agent\'s status cannot be read: %s').format(status.error)))
 					: report != null && typeof(report) == 'object'
 						? renderReport(report)
-						: E('p', E('em', _('The agent reports no hub connection.')))
+						: el('p', el('em', _('The agent reports no hub connection.')))
 			]));
 
 			if (status.error == null)
 				nodes.push(common.renderHubObjects(status) ||
-					E('div', { 'class': 'cbi-section' }, E('p', E('em', _('Nothing delivered by the hub is running.')))));
+					el('div', { 'class': 'cbi-section' }, el('p', el('em', _('Nothing delivered by the hub is running.')))));
 
-			return E(nodes);
+			return el('div', nodes);
 		});
 	}
 });
