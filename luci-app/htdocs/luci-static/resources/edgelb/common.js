@@ -121,18 +121,22 @@ return baseclass.extend({
 	 * missing, access denied) becomes { error, reason: 'rpc' } like the plugin's own errors.
 	 */
 	status: function() {
+		const self = this;
+
 		return callStatus().catch(function(err) {
-			return { error: String((err && err.message) || err), reason: 'rpc' };
+			return { error: self.errorText(err), reason: 'rpc' };
 		});
 	},
 
 	/*
-	 * Makes a Flag write only when the user changed it: an untouched box leaves the section as it
-	 * was (no "option enabled '1'" added, no "yes" rewritten), whatever rmempty says. The value
-	 * in the file (or the default when there is none) is compared as the agent reads booleans.
+	 * Makes an option with a default (a Flag, a ListValue) write only when the user changed it: an
+	 * untouched widget leaves the section as it was (no "option enabled '1'" or "option mode
+	 * 'relay'" added, no "yes" rewritten), whatever rmempty says. The value in the file, or the
+	 * default when there is none, is compared with the form's; flags as the agent reads booleans.
 	 */
 	keepUntouched: function(option) {
 		const parse = option.parse;
+		const flag = function(v) { return [ '1', 'on', 'true', 'yes', 'enabled' ].indexOf(String(v).toLowerCase()) >= 0; };
 
 		option.parse = function(section_id) {
 			if (!this.isActive(section_id))
@@ -140,12 +144,13 @@ return baseclass.extend({
 
 			const cval = this.cfgvalue(section_id);
 			const was = cval == null || cval === '' ? this.default : cval;
-			const on = function(v) { return [ '1', 'on', 'true', 'yes', 'enabled' ].indexOf(String(v).toLowerCase()) >= 0; };
+			const now = this.formvalue(section_id);
+			const same = this.enabled != null && this.disabled != null ? flag(now) == flag(was) : String(now) == String(was);
 
-			if (on(this.formvalue(section_id)) == on(was))
+			if (same || now == null)
 				return Promise.resolve();
 
-			return Promise.resolve(this.write(section_id, this.formvalue(section_id)));
+			return Promise.resolve(this.write(section_id, now));
 		};
 
 		return option;

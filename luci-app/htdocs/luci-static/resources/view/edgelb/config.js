@@ -149,6 +149,7 @@ return view.extend({
 		o = s.taboption('general', form.ListValue, 'log_level', _('Log level'));
 		[ 'error', 'warn', 'info', 'debug', 'trace' ].forEach(function(level) { o.value(level); });
 		o.default = 'info';
+		common.keepUntouched(o);
 
 		o = s.taboption('advanced', form.Value, 'api', _('API address'),
 			_('Local status and control API, HOST:PORT (IPv6 in brackets). Keep it on loopback: this page reaches it there.'));
@@ -217,6 +218,7 @@ return view.extend({
 		o.value('relay', _('relay'));
 		o.value('dnat', _('DNAT (kernel)'));
 		o.default = 'relay';
+		common.keepUntouched(o);
 
 		o = s.taboption('general', form.ListValue, 'pool', _('Pool'));
 		o.value('', _('none: connections are refused'));
@@ -275,10 +277,12 @@ return view.extend({
 		o = s.option(form.ListValue, 'lb_algorithm', _('Algorithm'));
 		Object.keys(ALGORITHMS).forEach(function(k) { o.value(k, ALGORITHMS[k]); });
 		o.default = 'ROUND_ROBIN';
+		common.keepUntouched(o);
 
 		o = s.option(form.ListValue, 'protocol', _('Protocol to members'));
 		Object.keys(POOL_PROTOCOLS).forEach(function(k) { o.value(k, POOL_PROTOCOLS[k]); });
 		o.default = 'TCP';
+		common.keepUntouched(o);
 
 		o = s.option(form.ListValue, 'healthmonitor', _('Health monitor'));
 		o.value('', _('none'));
@@ -363,6 +367,7 @@ return view.extend({
 		o = s.taboption('general', form.ListValue, 'type', _('Type'));
 		MONITOR_TYPES.forEach(function(t) { o.value(t); });
 		o.default = 'TCP';
+		common.keepUntouched(o);
 		o.rmempty = false;
 
 		o = s.taboption('general', form.Value, 'delay', _('Interval'), _('Seconds between checks of a member.'));
@@ -398,6 +403,7 @@ return view.extend({
 		o.modalonly = true;
 		HTTP_METHODS.forEach(function(method) { o.value(method); });
 		o.default = 'GET';
+		common.keepUntouched(o);
 		o.depends('type', 'HTTP');
 		o.depends('type', 'HTTPS');
 
