@@ -16,6 +16,13 @@ const callStatus = rpc.declare({
 	reject: true
 });
 
+const callHistory = rpc.declare({
+	object: 'luci.edgelb',
+	method: 'history',
+	expect: { '': {} },
+	reject: true
+});
+
 /* Agent states as Octavia names them, with the colour of their badge. */
 const STATUS_COLOURS = {
 	ONLINE: '#2e7d32',
@@ -260,6 +267,18 @@ return baseclass.extend({
 
 			return a == b || (relayA && wildcard(a)) || (relayB && wildcard(b));
 		})[0] || null;
+	},
+
+	/*
+	 * The agent's recent counters per listener (GET /api/history), or {} when there are none: an
+	 * older agent, no access, a reply too large. The graph then starts empty, as before.
+	 */
+	history: function() {
+		return callHistory().then(function(reply) {
+			return reply != null && typeof(reply) == 'object' && reply.error == null ? reply : {};
+		}).catch(function() {
+			return {};
+		});
 	},
 
 	/* Whether an object of the status came from the hub; objects without "source" are local. */

@@ -107,10 +107,15 @@ function table(titles, rows, empty) {
 
 return view.extend({
 	load: function() {
-		return common.status();
+		return Promise.all([ common.status(), common.history() ]);
 	},
 
-	render: function(status) {
+	render: function(data) {
+		const status = data[0];
+		const agentHistory = data[1] || {};
+
+		/* The agent's last ten minutes per listener: the graphs start full (used once, on open). */
+		this.seeds = agentHistory.listeners != null && typeof(agentHistory.listeners) == 'object' ? agentHistory.listeners : {};
 		this.histories = {};
 		this.writable = common.writable();
 		this.content = el('div');
@@ -227,8 +232,8 @@ return view.extend({
 
 		const rows = listeners.map(L.bind(function(l) {
 			const history = this.histories[l.id] = this.histories[l.id] || [];
-			if (!history.length)
-				traffic.seed(history, l.history, now);
+			if (!history.length && Object.prototype.hasOwnProperty.call(this.seeds, l.id))
+				traffic.seed(history, this.seeds[l.id], now);
 
 			const sample = traffic.update(history, l, now);
 			const rejected = l.rejected_connections || {};

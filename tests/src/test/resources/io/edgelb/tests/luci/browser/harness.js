@@ -47,7 +47,7 @@
 			listeners: [
 				{ id: 'web', address: '192.0.2.1', port: 80, mode: 'relay', pool: 'p', state: 'listening', source: 'local',
 					active_connections: 2, total_connections: 9, rejected_connections: { cidr: 1, limit: 0, no_member: 0 }, timeouts: 0,
-					connection_limit: 100, bytes_in: 5782, bytes_out: 4189, history: history(9.8, 7.1) },
+					connection_limit: 100, bytes_in: 5782, bytes_out: 4189 },
 				{ id: 'hubweb', address: '2001:db8::1', port: 443, mode: 'relay', pool: 'hp', state: 'listening', source: 'hub',
 					active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0 }
 			],
@@ -167,6 +167,8 @@
 	const scenarios = {
 		'status-hostile': scenario('status-hostile', function() {
 			window.__rpc.status = hostileStatus();
+			/* GET /api/history: ten minutes of samples of the first listener, under its (hostile) id. */
+			window.__rpc.history = { interval_seconds: 10, listeners: { [hostile('status.listeners[0].id')]: history(9.8, 7.1) } };
 		}, function(c) {
 			let view;
 			return renderView('status', c).then(function(v) {
@@ -275,6 +277,8 @@
 
 		'config': scenario('config', function() {
 			window.__rpc.status = hostileStatus();
+			/* GET /api/history: ten minutes of samples of the first listener, under its (hostile) id. */
+			window.__rpc.history = { interval_seconds: 10, listeners: { [hostile('status.listeners[0].id')]: history(9.8, 7.1) } };
 		}, function(c) {
 			let view;
 			return renderView('config', c).then(function(v) {
