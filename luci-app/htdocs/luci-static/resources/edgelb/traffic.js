@@ -61,11 +61,10 @@ return baseclass.extend({
 		if (history.length)
 			return;
 
-		samples.slice(-this.maxSamples).forEach(function(s) {
-			const age = s != null ? +s.age_seconds : NaN;
-
-			if (isFinite(age) && age >= 0)
-				self.update(history, s, nowMs - age * 1000);
+		samples.filter(function(s) {
+			return s != null && typeof(s) == 'object' && s.age_seconds !== '' && isFinite(+s.age_seconds) && +s.age_seconds >= 0;
+		}).slice(-this.maxSamples).forEach(function(s) {
+			self.update(history, s, nowMs - s.age_seconds * 1000);
 		});
 	},
 
