@@ -288,13 +288,14 @@ return baseclass.extend({
 
 	/* A coloured badge with the status in words, so that colour is never the only clue. */
 	badge: function(status, title) {
-		const colour = STATUS_COLOURS[status] || '#616161';
+		const colour = Object.prototype.hasOwnProperty.call(STATUS_COLOURS, status) ? STATUS_COLOURS[status] : '#616161';
 
 		return this.el('span', {
 			'class': 'edgelb-badge',
 			'title': title || status,
 			'style': 'display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;font-weight:bold;' +
-				'white-space:nowrap;background-color:' + colour
+				'white-space:nowrap;max-width:16em;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom;' +
+				'background-color:' + colour
 		}, status || '?');
 	},
 

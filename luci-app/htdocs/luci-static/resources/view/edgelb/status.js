@@ -140,7 +140,9 @@ return view.extend({
 	},
 
 	renderTrouble: function(status) {
-		const words = TROUBLE[status.reason] || [ _('The agent\'s status cannot be read.'), '' ];
+		/* reason is the plugin's word; anything else (even "constructor") gets the generic text. */
+		const words = Object.prototype.hasOwnProperty.call(TROUBLE, status.reason) ? TROUBLE[status.reason]
+			: [ _('The agent\'s status cannot be read.'), '' ];
 
 		return el('div', { 'class': 'alert-message warning' }, [
 			el('h4', words[0]),

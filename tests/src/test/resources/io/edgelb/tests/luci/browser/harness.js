@@ -232,6 +232,16 @@
 			});
 		}),
 
+		'status-odd-reason': scenario('status-odd-reason', function() {
+			window.__rpc.status = { error: hostile('odd'), reason: 'constructor' };
+		}, function(c) {
+			return renderView('status', c).then(function() {
+				checkInert('status-odd-reason', c);
+				check('status-odd-reason', 'an unknown reason gets the generic heading',
+					c.textContent.indexOf('The agent\'s status cannot be read.') >= 0, c.textContent);
+			});
+		}),
+
 		'status-rpc-failure': scenario('status-rpc-failure', function() {
 			window.__rpc.status = function() { throw new Error('Access denied\n    at callStatus (rpc.js:1:1)'); };
 		}, function(c) {

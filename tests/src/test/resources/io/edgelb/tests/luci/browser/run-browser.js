@@ -67,7 +67,7 @@ if (!m) {
 fs.writeFileSync(path.join(work, 'views-dom.html'), r.stdout);
 
 if (screenshot) {
-	const s = run([ '--screenshot=' + screenshot, '--window-size=1400,1700', '--hide-scrollbars' ], '#only=status-hostile');
+	const s = run([ '--screenshot=' + screenshot, '--window-size=1800,1500', '--hide-scrollbars' ], '#only=status-hostile');
 	if (!fs.existsSync(screenshot))
 		process.stderr.write('no screenshot: ' + (s.stderr || '').slice(-2000));
 }
