@@ -15,14 +15,34 @@ const Z85_KEY = /^[0-9a-zA-Z.\-:+=^!\/*?&<>()\[\]{}@%$#]{40}$/;
 /* Every value of the report goes in as text (common.el); see common.js. */
 const el = L.bind(common.el, common);
 
-/* Scalars of the agent's hub report, whatever fields it carries: shown as they are. */
+/* A scalar of the report as text ('-' for none). */
+function scalar(value) {
+	return value == null ? '-' : String(value);
+}
+
+/*
+ * The agent's hub report, whatever fields it carries: scalars as they are, and lists of objects
+ * (the endpoints, each with its state and revision) as one line per item. All of it as text.
+ */
 function renderReport(report) {
 	const rows = Object.keys(report).filter(function(key) {
-		return report[key] == null || typeof(report[key]) != 'object';
+		const v = report[key];
+
+		return v == null || typeof(v) != 'object' || Array.isArray(v);
 	}).map(function(key) {
+		const v = report[key];
+		const cell = !Array.isArray(v) ? scalar(v) : (v.length ? v.map(function(item, i) {
+			const line = item != null && typeof(item) == 'object'
+				? Object.keys(item).filter(function(k) { return item[k] == null || typeof(item[k]) != 'object'; })
+					.map(function(k) { return k + ': ' + scalar(item[k]); }).join(', ')
+				: scalar(item);
+
+			return i ? [ el('br'), line ] : [ line ];
+		}).reduce(function(all, part) { return all.concat(part); }, []) : '-');
+
 		return el('tr', { 'class': 'tr' }, [
 			el('td', { 'class': 'td left', 'width': '33%' }, key),
-			el('td', { 'class': 'td left' }, report[key] == null ? '-' : String(report[key]))
+			el('td', { 'class': 'td left' }, cell)
 		]);
 	});
 

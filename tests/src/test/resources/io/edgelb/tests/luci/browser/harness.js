@@ -66,7 +66,9 @@
 						last_check: { ok: true, detail: 'ok', age_seconds: 0 } } ] }
 			],
 			removed_members: [ { id: 'old', address: '192.0.2.99', protocol_port: 80, active_connections: 1 } ],
-			hub: { state: 'connected', endpoint: 'tcp://hub.example.net:5555', applied_revision: 4, last_error: 'none' }
+			hub: { state: 'connected', endpoint: 'tcp://hub.example.net:5555', applied_revision: 4, last_error: 'none',
+				endpoints: [ { endpoint: 'tcp://hub.example.net:5555', state: 'synced', instance: 'i-1', revision: 4 },
+					{ endpoint: 'tcp://[2001:db8::5]:5555', state: 'syncing', instance: null, revision: 0 } ] }
 		};
 	}
 
@@ -258,6 +260,7 @@
 			return renderView('hub', c).then(function() {
 				checkInert('hub-hostile', c);
 				checkLiteral('hub-hostile', c, [ 'status.hub.state', 'status.hub.endpoint', 'status.hub.last_error', 'hub.key', 'hub.keyed',
+					'status.hub.endpoints[0].endpoint', 'status.hub.endpoints[0].state', 'status.hub.endpoints[1].endpoint',
 					'status.listeners[1].id', 'status.pools[1].id', 'status.pools[1].members[0].id' ]);
 			});
 		}),
