@@ -49,6 +49,26 @@ return baseclass.extend({
 	},
 
 	/*
+	 * Fills an empty history from the agent's own samples of the listener (its "history" in
+	 * /api/status: samples oldest first, each with age_seconds before the report, bytes_in and
+	 * bytes_out), so that the graph is full when the page opens. Ages, not the agent's clock, place
+	 * the samples: the router's and the browser's clocks need not agree. Unusable input is ignored.
+	 */
+	seed: function(history, agentHistory, nowMs) {
+		const samples = agentHistory != null && Array.isArray(agentHistory.samples) ? agentHistory.samples : [];
+		const self = this;
+
+		if (history.length)
+			return;
+
+		samples.filter(function(s) {
+			return s != null && typeof(s) == 'object' && s.age_seconds !== '' && isFinite(+s.age_seconds) && +s.age_seconds >= 0;
+		}).slice(-this.maxSamples).forEach(function(s) {
+			self.update(history, s, nowMs - s.age_seconds * 1000);
+		});
+	},
+
+	/*
 	 * The graph of the last spanMs before nowMs in a width x height box (y grows downwards, newest
 	 * at the right): SVG polyline points for the rates in and out, and the peak rate that the top
 	 * edge stands for (0 when there was no traffic).

@@ -61,8 +61,29 @@ function relayOnly() {
 	return { mode: 'dnat', '!reverse': true };
 }
 
+/* Known words only: option labels come from UCI, and a label must never carry markup. */
+function known(value, words, fallback) {
+	return value == null || value === '' ? fallback : (words.indexOf(value) >= 0 ? value : '?');
+}
+
 function poolLabel(pool) {
-	return '%s (%s, %s)'.format(pool['.name'], pool.lb_algorithm || 'ROUND_ROBIN', pool.protocol || 'TCP');
+	return '%s (%s, %s)'.format(pool['.name'], known(pool.lb_algorithm, Object.keys(ALGORITHMS), 'ROUND_ROBIN'),
+		known(pool.protocol, Object.keys(POOL_PROTOCOLS), 'TCP'));
+}
+
+/* The listeners of the file, with the values of the one being edited taken from the form. */
+function listenersWith(section, section_id, port) {
+	return uci.sections('edgelb', 'listener').map(function(l) {
+		const own = l['.name'] == section_id;
+
+		return {
+			id: l['.name'],
+			address: own ? section.formvalue(section_id, 'address') : l.address,
+			port: own ? port : l.port,
+			mode: own ? section.formvalue(section_id, 'mode') : l.mode,
+			enabled: own ? section.formvalue(section_id, 'enabled') : l.enabled
+		};
+	});
 }
 
 /* Why a DNAT listener cannot use the pool, or null: the kernel path sends no PROXY header and keeps no counts. */
@@ -113,7 +134,7 @@ return view.extend({
 
 		o = s.taboption('general', form.Flag, 'enabled', _('Enabled'));
 		o.default = '1';
-		o.rmempty = false;
+		common.keepUntouched(o);
 
 		o = s.taboption('general', form.Value, 'drain_timeout', _('Drain timeout'),
 			_('Seconds that drained or removed members keep their open connections.'));
@@ -128,6 +149,7 @@ return view.extend({
 		o = s.taboption('general', form.ListValue, 'log_level', _('Log level'));
 		[ 'error', 'warn', 'info', 'debug', 'trace' ].forEach(function(level) { o.value(level); });
 		o.default = 'info';
+		common.keepUntouched(o);
 
 		o = s.taboption('advanced', form.Value, 'api', _('API address'),
 			_('Local status and control API, HOST:PORT (IPv6 in brackets). Keep it on loopback: this page reaches it there.'));
@@ -163,12 +185,13 @@ return view.extend({
 
 		o = s.taboption('general', form.Flag, 'enabled', _('Enabled'));
 		o.default = '1';
-		o.rmempty = false;
+		common.keepUntouched(o);
 		o.editable = true;
 
 		o = s.taboption('general', form.Value, 'address', _('Address'), _('Empty or :: takes every address; DNAT needs the address clients connect to.'));
 		o.datatype = 'ipaddr';
 		o.placeholder = '::';
+		common.showDefault(o);
 		o.validate = function(section_id, value) {
 			const mode = this.section.formvalue(section_id, 'mode');
 
@@ -181,12 +204,21 @@ return view.extend({
 		o = s.taboption('general', form.Value, 'port', _('Port'));
 		o.datatype = 'port';
 		o.rmempty = false;
+		o.validate = function(section_id, value) {
+			const all = listenersWith(this.section, section_id, value);
+			const own = all.filter(function(l) { return l.id == section_id; })[0];
+			const other = own ? common.bindConflict(own, all) : null;
+
+			return other == null || _('Port %s on %s is already used by listener %s (%s).')
+				.format(value, own.address || '::', other.id, other.address || '::');
+		};
 
 		o = s.taboption('general', form.ListValue, 'mode', _('Mode'),
 			_('Relay: the agent proxies every connection, with all features. DNAT: the kernel rewrites packets; fastest, but no connection limit, timeouts, PROXY protocol or least-connections balancing.'));
 		o.value('relay', _('relay'));
 		o.value('dnat', _('DNAT (kernel)'));
 		o.default = 'relay';
+		common.keepUntouched(o);
 
 		o = s.taboption('general', form.ListValue, 'pool', _('Pool'));
 		o.value('', _('none: connections are refused'));
@@ -239,21 +271,23 @@ return view.extend({
 
 		o = s.option(form.Flag, 'enabled', _('Enabled'));
 		o.default = '1';
-		o.rmempty = false;
+		common.keepUntouched(o);
 		o.editable = true;
 
 		o = s.option(form.ListValue, 'lb_algorithm', _('Algorithm'));
 		Object.keys(ALGORITHMS).forEach(function(k) { o.value(k, ALGORITHMS[k]); });
 		o.default = 'ROUND_ROBIN';
+		common.keepUntouched(o);
 
 		o = s.option(form.ListValue, 'protocol', _('Protocol to members'));
 		Object.keys(POOL_PROTOCOLS).forEach(function(k) { o.value(k, POOL_PROTOCOLS[k]); });
 		o.default = 'TCP';
+		common.keepUntouched(o);
 
 		o = s.option(form.ListValue, 'healthmonitor', _('Health monitor'));
 		o.value('', _('none'));
 		uci.sections('edgelb', 'healthmonitor').forEach(function(hm) {
-			o.value(hm['.name'], '%s (%s)'.format(hm['.name'], hm.type || '?'));
+			o.value(hm['.name'], '%s (%s)'.format(hm['.name'], known(hm.type, MONITOR_TYPES, 'TCP')));
 		});
 
 		o = s.option(form.ListValue, 'session_persistence', _('Session persistence'));
@@ -278,7 +312,7 @@ return view.extend({
 
 		o = s.option(form.Flag, 'enabled', _('Enabled'));
 		o.default = '1';
-		o.rmempty = false;
+		common.keepUntouched(o);
 		o.editable = true;
 
 		o = s.option(form.ListValue, 'pool', _('Pool'));
@@ -301,9 +335,11 @@ return view.extend({
 		o = s.option(form.Value, 'weight', _('Weight'), _('0 to 256; 0 takes no new connections.'));
 		o.datatype = 'range(0,256)';
 		o.placeholder = '1';
+		common.showDefault(o);
 
 		o = s.option(form.Flag, 'backup', _('Backup'), _('Used only when no other member of the pool is up.'));
 		o.default = '0';
+		common.keepUntouched(o);
 
 		o = s.option(form.Value, 'monitor_address', _('Check address'), _('Where the health check connects; default: the member address.'));
 		o.modalonly = true;
@@ -325,20 +361,23 @@ return view.extend({
 
 		o = s.taboption('general', form.Flag, 'enabled', _('Enabled'));
 		o.default = '1';
-		o.rmempty = false;
+		common.keepUntouched(o);
 		o.editable = true;
 
 		o = s.taboption('general', form.ListValue, 'type', _('Type'));
 		MONITOR_TYPES.forEach(function(t) { o.value(t); });
 		o.default = 'TCP';
+		common.keepUntouched(o);
 		o.rmempty = false;
 
 		o = s.taboption('general', form.Value, 'delay', _('Interval'), _('Seconds between checks of a member.'));
 		o.placeholder = '5';
+		common.showDefault(o);
 		o.validate = seconds(0.1, 86400);
 
 		o = s.taboption('general', form.Value, 'timeout', _('Timeout'), _('Seconds a check may take; at most the interval.'));
 		o.placeholder = '3';
+		common.showDefault(o);
 		o.validate = function(section_id, value) {
 			const range = seconds(0.1, 86400)(section_id, value);
 
@@ -353,6 +392,7 @@ return view.extend({
 		o = s.taboption('general', form.Value, 'max_retries', _('Successes to go up'));
 		o.datatype = 'range(1,10)';
 		o.placeholder = '2';
+		common.showDefault(o);
 
 		o = s.taboption('general', form.Value, 'max_retries_down', _('Failures to go down'));
 		o.modalonly = true;
@@ -363,6 +403,7 @@ return view.extend({
 		o.modalonly = true;
 		HTTP_METHODS.forEach(function(method) { o.value(method); });
 		o.default = 'GET';
+		common.keepUntouched(o);
 		o.depends('type', 'HTTP');
 		o.depends('type', 'HTTPS');
 
@@ -401,7 +442,7 @@ return view.extend({
 
 		o = s.option(form.Flag, 'enabled', _('Enabled'));
 		o.default = '1';
-		o.rmempty = false;
+		common.keepUntouched(o);
 		o.editable = true;
 
 		o = s.option(form.Value, 'vni', _('VNI'));
@@ -442,11 +483,12 @@ return view.extend({
 
 		o = s.option(form.Flag, 'learning', _('Learn remote MAC addresses'));
 		o.modalonly = true;
+		common.keepUntouched(o);
 
 		return m.render().then(function(mapNode) {
 			const hub = common.renderHubObjects(status);
 
-			return hub ? E([ mapNode, hub ]) : mapNode;
+			return hub ? common.el('div', [ mapNode, hub ]) : mapNode;
 		});
 	}
 });

@@ -12,18 +12,41 @@
 const ENDPOINT = /^tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const Z85_KEY = /^[0-9a-zA-Z.\-:+=^!\/*?&<>()\[\]{}@%$#]{40}$/;
 
-/* Scalars of the agent's hub report, whatever fields it carries: shown as they are. */
+/* Every value of the report goes in as text (common.el); see common.js. */
+const el = L.bind(common.el, common);
+
+/* A scalar of the report as text ('-' for none). */
+function scalar(value) {
+	return value == null ? '-' : String(value);
+}
+
+/*
+ * The agent's hub report, whatever fields it carries: scalars as they are, and lists of objects
+ * (the endpoints, each with its state and revision) as one line per item. All of it as text.
+ */
 function renderReport(report) {
 	const rows = Object.keys(report).filter(function(key) {
-		return report[key] == null || typeof(report[key]) != 'object';
+		const v = report[key];
+
+		return v == null || typeof(v) != 'object' || Array.isArray(v);
 	}).map(function(key) {
-		return E('tr', { 'class': 'tr' }, [
-			E('td', { 'class': 'td left', 'width': '33%' }, key),
-			E('td', { 'class': 'td left' }, report[key] == null ? '-' : String(report[key]))
+		const v = report[key];
+		const cell = !Array.isArray(v) ? scalar(v) : (v.length ? v.map(function(item, i) {
+			const line = item != null && typeof(item) == 'object'
+				? Object.keys(item).filter(function(k) { return item[k] == null || typeof(item[k]) != 'object'; })
+					.map(function(k) { return k + ': ' + scalar(item[k]); }).join(', ')
+				: scalar(item);
+
+			return i ? [ el('br'), line ] : [ line ];
+		}).reduce(function(all, part) { return all.concat(part); }, []) : '-');
+
+		return el('tr', { 'class': 'tr' }, [
+			el('td', { 'class': 'td left', 'width': '33%' }, key),
+			el('td', { 'class': 'td left' }, cell)
 		]);
 	});
 
-	return E('table', { 'class': 'table' }, rows);
+	return el('table', { 'class': 'table' }, rows);
 }
 
 return view.extend({
@@ -45,7 +68,7 @@ return view.extend({
 
 		o = s.option(form.Flag, 'enabled', _('Enabled'), _('Follow the hub. Needs an endpoint and the hub\'s key.'));
 		o.default = '0';
-		o.rmempty = false;
+		common.keepUntouched(o);
 
 		o = s.option(form.DynamicList, 'endpoint', _('Endpoints'),
 			_('tcp://HOST:PORT; with several, the newest configuration wins.'));
@@ -79,20 +102,20 @@ return view.extend({
 			const nodes = [ mapNode ];
 			const report = status.error == null ? status.hub : null;
 
-			nodes.push(E('div', { 'class': 'cbi-section' }, [
-				E('h3', _('As the agent reports it')),
+			nodes.push(el('div', { 'class': 'cbi-section' }, [
+				el('h3', _('As the agent reports it')),
 				status.error != null
-					? E('p', E('em', _('The agent\'s status cannot be read: %s').format(status.error)))
+					? el('p', el('em', _('The agent\'s status cannot be read: %s').format(status.error)))
 					: report != null && typeof(report) == 'object'
 						? renderReport(report)
-						: E('p', E('em', _('The agent reports no hub connection.')))
+						: el('p', el('em', _('The agent reports no hub connection.')))
 			]));
 
 			if (status.error == null)
 				nodes.push(common.renderHubObjects(status) ||
-					E('div', { 'class': 'cbi-section' }, E('p', E('em', _('Nothing delivered by the hub is running.')))));
+					el('div', { 'class': 'cbi-section' }, el('p', el('em', _('Nothing delivered by the hub is running.')))));
 
-			return E(nodes);
+			return el('div', nodes);
 		});
 	}
 });

@@ -14,6 +14,9 @@ const GRAPH_WIDTH = 120;
 const GRAPH_HEIGHT = 28;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/* Every value of the status goes in as text (common.el); see common.js. */
+const el = L.bind(common.el, common);
+
 const callDrain = rpc.declare({
 	object: 'luci.edgelb',
 	method: 'drain',
@@ -80,43 +83,49 @@ function svg(tag, attrs, children) {
 }
 
 function rate(bytesPerSecond) {
-	return bytesPerSecond == null ? '…' : '%1024.2mB/s'.format(bytesPerSecond);
+	return common.rate(bytesPerSecond);
 }
 
 function table(titles, rows, empty) {
-	const t = E('table', { 'class': 'table' }, [
-		E('tr', { 'class': 'tr table-titles' }, titles.map(function(title) {
-			return E('th', { 'class': 'th' }, title);
+	const t = el('table', { 'class': 'table' }, [
+		el('tr', { 'class': 'tr table-titles' }, titles.map(function(title) {
+			return el('th', { 'class': 'th' }, title);
 		}))
 	]);
 
 	rows.forEach(function(row) {
-		t.appendChild(E('tr', { 'class': 'tr' }, row.map(function(cell, i) {
-			return E('td', { 'class': 'td', 'data-title': titles[i] }, cell);
+		t.appendChild(el('tr', { 'class': 'tr' }, row.map(function(cell, i) {
+			return el('td', { 'class': 'td', 'data-title': titles[i] }, cell);
 		})));
 	});
 
-	if (!rows.length)
-		t.appendChild(E('tr', { 'class': 'tr placeholder' }, E('td', { 'class': 'td' }, E('em', empty))));
+	if (!rows.length && empty)
+		t.appendChild(el('tr', { 'class': 'tr placeholder' }, el('td', { 'class': 'td' }, el('em', empty))));
 
 	return t;
 }
 
 return view.extend({
 	load: function() {
-		return common.status();
+		return Promise.all([ common.status(), common.history() ]);
 	},
 
-	render: function(status) {
+	render: function(data) {
+		const status = data[0];
+		const agentHistory = data[1] || {};
+
+		/* The agent's last ten minutes per listener: the graphs start full (used once, on open). */
+		this.seeds = agentHistory.listeners != null && typeof(agentHistory.listeners) == 'object' ? agentHistory.listeners : {};
 		this.histories = {};
-		this.content = E('div');
+		this.writable = common.writable();
+		this.content = el('div');
 		this.update(status);
 
 		poll.add(L.bind(this.refresh, this), POLL_INTERVAL);
 
-		return E('div', { 'class': 'cbi-map' }, [
-			E('h2', _('Edge LB')),
-			E('div', { 'class': 'cbi-map-descr' },
+		return el('div', { 'class': 'cbi-map' }, [
+			el('h2', _('Edge LB')),
+			el('div', { 'class': 'cbi-map-descr' },
 				_('The load-balancing agent as it runs now. The page updates every %d seconds.').format(POLL_INTERVAL)),
 			this.content
 		]);
@@ -131,12 +140,14 @@ return view.extend({
 	},
 
 	renderTrouble: function(status) {
-		const words = TROUBLE[status.reason] || [ _('The agent\'s status cannot be read.'), '' ];
+		/* reason is the plugin's word; anything else (even "constructor") gets the generic text. */
+		const words = Object.prototype.hasOwnProperty.call(TROUBLE, status.reason) ? TROUBLE[status.reason]
+			: [ _('The agent\'s status cannot be read.'), '' ];
 
-		return E('div', { 'class': 'alert-message warning' }, [
-			E('h4', words[0]),
-			words[1] ? E('p', words[1]) : '',
-			E('p', E('small', [ _('Details:'), ' ', status.error ]))
+		return el('div', { 'class': 'alert-message warning' }, [
+			el('h4', words[0]),
+			words[1] ? el('p', words[1]) : null,
+			el('p', el('small', [ _('Details:'), ' ', status.error ]))
 		]);
 	},
 
@@ -146,9 +157,9 @@ return view.extend({
 		const nodes = [ this.renderReload(st), this.renderAgent(st) ];
 
 		if (!listeners.length && !pools.length) {
-			nodes.push(E('div', { 'class': 'cbi-section' }, E('p', E('em', [
+			nodes.push(el('div', { 'class': 'cbi-section' }, el('p', el('em', [
 				_('No listeners or pools are configured.'), ' ',
-				E('a', { 'href': L.url('admin/services/edgelb/config') }, _('Add them on the Configuration page.'))
+				el('a', { 'href': L.url('admin/services/edgelb/config') }, _('Add them on the Configuration page.'))
 			]))));
 			return nodes;
 		}
@@ -170,21 +181,21 @@ return view.extend({
 		const nodes = [];
 
 		if (last.ok === false) {
-			nodes.push(E('div', { 'class': 'alert-message error' }, [
-				E('h4', _('The last configuration was rejected: generation %d stays in force.').format(st.generation)),
-				E('ul', (last.errors || []).map(function(e) { return E('li', e); })),
-				E('p', _('Correct /etc/config/edgelb (or the Configuration page) and reload.'))
+			nodes.push(el('div', { 'class': 'alert-message error' }, [
+				el('h4', _('The last configuration was rejected: generation %d stays in force.').format(st.generation)),
+				el('ul', (last.errors || []).map(function(e) { return el('li', e); })),
+				el('p', _('Correct /etc/config/edgelb (or the Configuration page) and reload.'))
 			]));
 		}
 
 		if ((last.warnings || []).length) {
-			nodes.push(E('div', { 'class': 'alert-message notice' }, [
-				E('h4', _('Warnings about the configuration')),
-				E('ul', last.warnings.map(function(w) { return E('li', w); }))
+			nodes.push(el('div', { 'class': 'alert-message notice' }, [
+				el('h4', _('Warnings about the configuration')),
+				el('ul', last.warnings.map(function(w) { return el('li', w); }))
 			]));
 		}
 
-		return E(nodes);
+		return el('div', nodes);
 	},
 
 	renderAgent: function(st) {
@@ -193,27 +204,27 @@ return view.extend({
 			? '%s (%s)'.format(new Date(last.at * 1000).toLocaleString(), last.ok ? _('applied') : _('rejected'))
 			: _('none yet');
 
-		return E('div', { 'class': 'cbi-section' }, [
-			E('h3', _('Agent')),
-			E('table', { 'class': 'table' }, [
+		return el('div', { 'class': 'cbi-section' }, [
+			el('h3', _('Agent')),
+			el('table', { 'class': 'table' }, [
 				[ _('Version'), st.version ],
 				[ _('Transport'), st.transport == 'epoll' ? _('epoll (native)') : st.transport ],
 				[ _('Configuration generation'), st.generation ],
 				[ _('Configuration'), st.config ],
-				[ _('Uptime'), '%t'.format(st.uptime_seconds || 0) ],
+				[ _('Uptime'), common.age(st.uptime_seconds) ],
 				[ _('Reloads'), _('%d applied, %d rejected').format(st.reloads || 0, st.reload_failures || 0) ],
 				[ _('Last reload'), lastReload ]
 			].map(function(row) {
-				return E('tr', { 'class': 'tr' }, [
-					E('td', { 'class': 'td left', 'width': '33%' }, row[0]),
-					E('td', { 'class': 'td left' }, row[1] != null ? String(row[1]) : '-')
+				return el('tr', { 'class': 'tr' }, [
+					el('td', { 'class': 'td left', 'width': '33%' }, row[0]),
+					el('td', { 'class': 'td left' }, row[1] != null ? String(row[1]) : '-')
 				]);
 			})),
-			E('div', { 'class': 'right' }, E('button', {
+			this.writable ? el('div', { 'class': 'right' }, el('button', {
 				'class': 'cbi-button cbi-button-apply',
 				'title': _('Make the agent read /etc/config/edgelb again, as "/etc/init.d/edgelb reload" does'),
 				'click': ui.createHandlerFn(this, 'handleReload')
-			}, _('Reload configuration')))
+			}, _('Reload configuration'))) : null
 		]);
 	},
 
@@ -223,6 +234,9 @@ return view.extend({
 
 		const rows = listeners.map(L.bind(function(l) {
 			const history = this.histories[l.id] = this.histories[l.id] || [];
+			if (!history.length && Object.prototype.hasOwnProperty.call(this.seeds, l.id))
+				traffic.seed(history, this.seeds[l.id], now);
+
 			const sample = traffic.update(history, l, now);
 			const rejected = l.rejected_connections || {};
 			const refused = Object.keys(rejected).reduce(function(sum, k) { return sum + (+rejected[k] || 0); }, 0);
@@ -230,17 +244,17 @@ return view.extend({
 			seen[l.id] = true;
 
 			return [
-				E('span', [ E('strong', l.id), common.fromHub(l) ? common.hubLabel() : '' ]),
+				el('span', [ el('strong', l.id), common.fromHub(l) ? common.hubLabel() : null ]),
 				common.hostPort(l.address, l.port),
 				l.mode == 'dnat' ? _('DNAT (kernel)') : _('relay'),
-				l.pool || E('em', _('none')),
-				l.state == 'not listening' ? E('span', { 'style': 'color:#c62828' }, _('not listening')) : l.state,
-				E('span', {
+				l.pool || el('em', _('none')),
+				l.state == 'not listening' ? el('span', { 'style': 'color:#c62828' }, _('not listening')) : l.state,
+				el('span', {
 					'title': _('refused: %d (allowed_cidrs %d, limit %d, no member %d); timeouts: %d').format(refused,
 						rejected.cidr || 0, rejected.limit || 0, rejected.no_member || 0, l.timeouts || 0)
 				}, '%d / %d'.format(l.active_connections || 0, l.total_connections || 0) +
 					(l.connection_limit > 0 ? ' (' + _('limit %d').format(l.connection_limit) + ')' : '')),
-				E('span', { 'style': 'white-space:nowrap' }, [ '↓ ' + rate(sample.rateIn), E('br'), '↑ ' + rate(sample.rateOut) ]),
+				el('span', { 'style': 'white-space:nowrap' }, [ '↓ ' + rate(sample.rateIn), el('br'), '↑ ' + rate(sample.rateOut) ]),
 				this.renderGraph(history, now)
 			];
 		}, this));
@@ -251,8 +265,8 @@ return view.extend({
 				delete this.histories[id];
 		}, this));
 
-		return E('div', { 'class': 'cbi-section' }, [
-			E('h3', _('Listeners')),
+		return el('div', { 'class': 'cbi-section' }, [
+			el('h3', _('Listeners')),
 			table([ _('Listener'), _('Address'), _('Mode'), _('Pool'), _('State'),
 				_('Connections (active / total)'), _('Throughput (in / out)'), _('Traffic, last 10 minutes') ],
 				rows, _('No listeners'))
@@ -277,7 +291,7 @@ return view.extend({
 	renderPool: function(pool) {
 		const rows = (pool.members || []).map(L.bind(function(m) {
 			return [
-				E('span', [ E('strong', m.id), m.backup ? ' (' + _('backup') + ')' : '', common.fromHub(m) ? common.hubLabel() : '' ]),
+				el('span', [ el('strong', m.id), m.backup ? ' (' + _('backup') + ')' : null, common.fromHub(m) ? common.hubLabel() : null ]),
 				common.hostPort(m.address, m.protocol_port),
 				common.badge(m.operating_status, m.drained ? _('drained by an operator') : null),
 				String(m.weight),
@@ -292,10 +306,10 @@ return view.extend({
 		if (pool.healthmonitor)
 			facts.push(_('health monitor %s').format(pool.healthmonitor));
 
-		return E('div', { 'class': 'cbi-section' }, [
-			E('h3', [ _('Pool %s').format(pool.id), ' ', common.badge(pool.operating_status),
-				common.fromHub(pool) ? common.hubLabel() : '' ]),
-			E('div', { 'class': 'cbi-section-descr' }, facts.join(' · ')),
+		return el('div', { 'class': 'cbi-section' }, [
+			el('h3', [ _('Pool %s').format(pool.id), ' ', common.badge(pool.operating_status),
+				common.fromHub(pool) ? common.hubLabel() : null ]),
+			el('div', { 'class': 'cbi-section-descr' }, facts.join(' · ')),
 			table([ _('Member'), _('Address'), _('Status'), _('Weight'), _('Connections (active / total)'),
 				_('Last check'), _('Actions') ], rows, _('This pool has no members'))
 		]);
@@ -303,41 +317,44 @@ return view.extend({
 
 	renderCheck: function(check) {
 		if (check.ok == null)
-			return E('em', _('not checked yet'));
+			return el('em', _('not checked yet'));
 
 		const age = Math.round(check.age_seconds || 0);
 
-		return E('span', { 'title': check.active ? _('health check') : _('observed on a relayed connection') }, [
-			E('span', { 'style': 'color:' + (check.ok ? '#2e7d32' : '#c62828') }, check.ok ? '✔ ' : '✘ '),
+		return el('span', { 'title': check.active ? _('health check') : _('observed on a relayed connection') }, [
+			el('span', { 'style': 'color:' + (check.ok ? '#2e7d32' : '#c62828') }, check.ok ? '✔ ' : '✘ '),
 			check.detail || (check.ok ? _('passed') : _('failed')),
-			E('br'),
-			E('small', age < 1 ? _('just now') : _('%s ago').format('%t'.format(age)))
+			el('br'),
+			el('small', age < 1 ? _('just now') : _('%s ago').format(common.age(age)))
 		]);
 	},
 
 	renderActions: function(m) {
 		if (common.fromHub(m))
-			return E('em', _('managed by the hub'));
+			return el('em', _('managed by the hub'));
+
+		/* A read-only user sees what an operator could do, but cannot press it. */
+		const readonly = this.writable ? {} : { 'disabled': 'disabled', 'title': _('Your login may not change the agent') };
 
 		if (m.drained)
-			return E('button', {
+			return el('button', Object.assign({
 				'class': 'cbi-button cbi-button-positive',
-				'click': ui.createHandlerFn(this, 'handleMember', 'enable', m.id)
-			}, _('Enable'));
+				'click': this.writable ? ui.createHandlerFn(this, 'handleMember', 'enable', m.id) : null
+			}, readonly), _('Enable'));
 
 		if (m.admin_state_up === false)
-			return E('em', _('disabled in the configuration'));
+			return el('em', _('disabled in the configuration'));
 
-		return E('button', {
+		return el('button', Object.assign({
 			'class': 'cbi-button cbi-button-negative',
 			'title': _('Send no new connections to this member; open ones continue'),
-			'click': ui.createHandlerFn(this, 'handleMember', 'drain', m.id)
-		}, _('Drain'));
+			'click': this.writable ? ui.createHandlerFn(this, 'handleMember', 'drain', m.id) : null
+		}, readonly), _('Drain'));
 	},
 
 	renderRemoved: function(members) {
-		return E('div', { 'class': 'cbi-section' }, [
-			E('h3', _('Removed members finishing their connections')),
+		return el('div', { 'class': 'cbi-section' }, [
+			el('h3', _('Removed members finishing their connections')),
 			table([ _('Member'), _('Address'), _('Open connections') ], members.map(function(m) {
 				return [ m.id, common.hostPort(m.address, m.protocol_port), String(m.active_connections || 0) ];
 			}), '')
@@ -351,22 +368,22 @@ return view.extend({
 			if (!reply || reply.result !== true)
 				throw new Error((reply && reply.error) || _('no answer'));
 		}).catch(function(err) {
-			ui.addNotification(null, E('p', (action == 'drain'
-				? _('Could not drain member %s: %s') : _('Could not enable member %s: %s')).format(id, err.message)), 'danger');
+			ui.addNotification(null, el('p', (action == 'drain'
+				? _('Could not drain member %s: %s') : _('Could not enable member %s: %s')).format(id, common.errorText(err))), 'danger');
 		}).then(L.bind(this.refresh, this));
 	},
 
 	handleReload: function() {
 		return callReload().then(function(reply) {
 			if (reply && reply.result === true)
-				ui.addNotification(null, E('p', _('Configuration generation %d is in force.')
+				ui.addNotification(null, el('p', _('Configuration generation %d is in force.')
 					.format(reply.reload ? reply.reload.generation : 0)), 'info');
 			else if (reply && reply.reason == 'rejected')
-				ui.addNotification(null, E('p', _('The agent rejected the configuration and keeps running the previous one; the reasons are shown on this page.')), 'danger');
+				ui.addNotification(null, el('p', _('The agent rejected the configuration and keeps running the previous one; the reasons are shown on this page.')), 'danger');
 			else
 				throw new Error((reply && reply.error) || _('no answer'));
 		}).catch(function(err) {
-			ui.addNotification(null, E('p', _('Could not reload: %s').format(err.message)), 'danger');
+			ui.addNotification(null, el('p', _('Could not reload: %s').format(common.errorText(err))), 'danger');
 		}).then(L.bind(this.refresh, this));
 	},
 

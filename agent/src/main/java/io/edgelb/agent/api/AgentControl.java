@@ -9,6 +9,11 @@ public interface AgentControl {
 
     String metrics();
 
+    /** Recent counters per listener (TrafficHistory#toJson); none by default. */
+    default JsonObject history() {
+        return new JsonObject();
+    }
+
     /** Completes with false when no member has that id. */
     CompletableFuture<Boolean> setDrained(String memberId, boolean drained);
 

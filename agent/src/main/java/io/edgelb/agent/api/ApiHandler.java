@@ -34,7 +34,7 @@ import org.tinylog.Logger;
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Named in every 404, so a user who tries the API's root learns what there is. */
-    static final String ENDPOINTS = "GET /api/status, GET /metrics, POST /api/reload, "
+    static final String ENDPOINTS = "GET /api/status, GET /api/history, GET /metrics, POST /api/reload, "
             + "POST /api/members/ID/drain, POST /api/members/ID/enable";
     private static final Pattern MEMBER_ACTION = Pattern.compile("/api/members/([A-Za-z0-9_:.\\-]+)/(drain|enable)");
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -58,14 +58,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             path = path.substring(0, query);
         }
         HttpMethod method = request.method();
-        if (path.equals("/api/status") || path.equals("/metrics")) {
+        if (path.equals("/api/status") || path.equals("/metrics") || path.equals("/api/history")) {
             if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
                 reply(ctx, keepAlive, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET"));
                 return;
             }
             reply(ctx, keepAlive, path.equals("/metrics")
                     ? text(HttpResponseStatus.OK, PROMETHEUS_TEXT, agent.metrics())
-                    : json(HttpResponseStatus.OK, agent.status()));
+                    : json(HttpResponseStatus.OK, path.equals("/api/history") ? agent.history() : agent.status()));
             return;
         }
         Matcher member = MEMBER_ACTION.matcher(path);

@@ -9,6 +9,7 @@ import io.edgelb.agent.api.ApiServer;
 import io.edgelb.model.secret.ApiToken;
 import io.edgelb.agent.api.MetricsReport;
 import io.edgelb.agent.api.StatusReport;
+import io.edgelb.agent.api.TrafficHistory;
 import io.edgelb.agent.health.HealthCheckService;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.reconcile.Reconciler;
@@ -25,7 +26,9 @@ import io.edgelb.uci.system.SystemDetection;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -64,6 +67,8 @@ public final class Agent implements AgentControl {
     private final String version;
     /** Hub-delivered objects and the hub client (io.edgelb.agent.sync); driven from the control thread. */
     private final HubFollower hub = new HubFollower(clock);
+    /** Listener counters every 10 s for the last 10 minutes; sampled on the control thread. */
+    private final TrafficHistory traffic = new TrafficHistory(60, 10_000);
     /** The last valid local (UCI) snapshot, which hub states are composed with. Control thread. */
     private Config localConfig;
 
@@ -149,6 +154,7 @@ public final class Agent implements AgentControl {
                 version, source.describe(), composed.listeners().size(), composed.pools().size(),
                 composed.members().size(), workers, transport, api.address());
         scheduleDrainSweep();
+        control.scheduleWithFixedDelay(this::sampleTraffic, 0, traffic.intervalMillis(), TimeUnit.MILLISECONDS);
     }
 
     // --- AgentControl (called from API event loops and signal handlers) ------------------------
@@ -170,6 +176,20 @@ public final class Agent implements AgentControl {
     @Override
     public JsonObject status() {
         return StatusReport.build(facts(), reconciler, clock.getAsLong()).add("hub", hub.describe());
+    }
+
+    @Override
+    public JsonObject history() {
+        return traffic.toJson(clock.getAsLong());
+    }
+
+    /** Control thread, every 10 s. */
+    private void sampleTraffic() {
+        long now = clock.getAsLong();
+        Map<String, TrafficHistory.Sample> samples = new LinkedHashMap<>();
+        reconciler.listeners().forEach((id, l) ->
+                samples.put(id, new TrafficHistory.Sample(now, l.bytesIn(), l.bytesOut(), l.activeConnections())));
+        traffic.sample(samples);
     }
 
     @Override

@@ -133,7 +133,7 @@ class LuciStaticTest {
         assertEquals(Set.of("ubus", "uci"), Set.copyOf(write.names()), "no file, cgi-io or other scope");
         assertEquals(Json.array("edgelb"), read.get("uci"));
         assertEquals(Json.array("edgelb"), write.get("uci"));
-        assertEquals(Json.parse("{\"luci.edgelb\":[\"status\"]}"), read.get("ubus"));
+        assertEquals(Json.parse("{\"luci.edgelb\":[\"status\",\"history\"]}"), read.get("ubus"));
         assertEquals(Json.parse("{\"luci.edgelb\":[\"drain\",\"enable\",\"reload\"]}"), write.get("ubus"));
         assertFalse(Files.readString(LuciApp.root().resolve("root/usr/share/rpcd/acl.d/luci-app-edgelb.json"))
                 .contains("*"), "no wildcard");

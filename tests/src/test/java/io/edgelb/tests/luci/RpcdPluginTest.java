@@ -98,7 +98,7 @@ class RpcdPluginTest {
     @Test
     void listPrintsTheSignatureAndNeedsNoTool() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        JsonObject expected = Json.parse("{\"status\":{},\"drain\":{\"member\":\"id\"},"
+        JsonObject expected = Json.parse("{\"status\":{},\"history\":{},\"drain\":{\"member\":\"id\"},"
                 + "\"enable\":{\"member\":\"id\"},\"reload\":{}}").asObject();
         for (List<String> shell : List.of(List.<String>of(), List.of("/bin/sh"))) { // exec'd as rpcd does, and by sh
             RpcdPlugin.Run run = RpcdPlugin.run(shell, empty, Map.of(), null, "list");
@@ -132,6 +132,18 @@ class RpcdPluginTest {
         assertTrue(listener.getLong("bytes_out", 0) > 0, listener.toString());
         assertEquals(withoutAges(direct.get("pools")), withoutAges(relayed.get("pools")));
         assertEquals(List.of("member_a", "member_b"), memberIds(relayed));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("toolboxes")
+    void historyRelaysTheAgentsSamplesOfEachListener(Toolbox tools) throws Exception {
+        JsonObject relayed = RpcdPlugin.call(tools, env(), "history", "{}").object();
+        assertEquals(null, relayed.get("error"), relayed.toString());
+        assertEquals(10.0, relayed.getDouble("interval_seconds", 0), 1e-9, relayed.toString());
+        JsonObject listeners = relayed.get("listeners").asObject();
+        assertEquals(agent.status().get("listeners").asArray().get(0).asObject().getString("id", "?"),
+                listeners.names().get(0), relayed.toString());
+        assertTrue(listeners.get(listeners.names().get(0)).asObject().get("samples").asArray().size() >= 1, relayed.toString());
     }
 
     @ParameterizedTest(name = "{0}")

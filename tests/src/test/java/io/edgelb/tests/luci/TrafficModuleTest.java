@@ -74,4 +74,15 @@ class TrafficModuleTest {
             assertTrue(points.asString().endsWith(",30.0"), points.toString());
         }
     }
+
+    @Test
+    void theAgentsHistorySeedsAnEmptyHistoryBoundedAndInOrder() {
+        JsonObject seeded = result("seeded");
+        assertEquals(120, seeded.getInt("length", -1), "at most maxSamples, the newest");
+        assertEquals(2_000_000 - 119 * 10_000, seeded.getLong("firstAt", 0));
+        assertEquals(2_000_000, seeded.getLong("lastAt", 0), "age 0 is now");
+        assertEquals(100.0, seeded.getDouble("lastRateIn", -1), 1e-9, "1000 bytes in 10 s");
+        assertEquals(120, results.getInt("seededTwice", -1), "a history that has samples is not seeded again");
+        assertEquals(0, results.getInt("seededFromNothing", -1));
+    }
 }

@@ -45,4 +45,18 @@ traffic.update(h, l(7, 7), 0);
 traffic.update(h, l(7, 7), 5000);
 out.idle = traffic.graph(h, 120, 30, 60000, 5000);
 
+// The agent's history (GET /api/history) seeds an empty history: ages place the samples.
+h = [];
+const samples = [];
+for (let i = 0; i < 200; i++)
+	samples.push({ age_seconds: (199 - i) * 10, bytes_in: i * 1000, bytes_out: i * 500 });
+traffic.seed(h, { samples: samples.concat([ { age_seconds: 'x' }, null, { age_seconds: -1 } ]) }, 2000000);
+out.seeded = { length: h.length, firstAt: h[0].at, lastAt: h[h.length - 1].at, lastRateIn: h[h.length - 1].rateIn };
+traffic.seed(h, { samples: [ { age_seconds: 0, bytes_in: 1, bytes_out: 1 } ] }, 2000000);
+out.seededTwice = h.length;
+h = [];
+traffic.seed(h, null, 0);
+traffic.seed(h, { samples: 'nonsense' }, 0);
+out.seededFromNothing = h.length;
+
 console.log(JSON.stringify(out));
