@@ -202,6 +202,51 @@ class OpenWrtFilesTest {
                 NftRuleset.MARK_MASK, NftRuleset.MARK), rule);
         String hook = Files.readString(fw4.resolve("fw4-include.sh"));
         assertTrue(hook.contains("/dnat.nft"), "the hook must load the file the nft backend writes");
+        // fw4's restart deletes only its own table; stop and flush delete them all.
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String text : List.of(hook, readme)) {
+            assertFalse(text.matches("(?s).*restart['`]? \\(?(which )?deletes? every.*"), "restart does not delete every table");
+        }
+        assertTrue(hook.contains("deletes fw4's own table (inet fw4) only"), hook);
+    }
+
+    /** fw4 warns "option 'reload' is not supported by fw4" on every run: only fw3 gets it. */
+    @Test
+    void theFirewallIncludeSetsReloadOnlyForFw3() throws Exception {
+        String fw3 = runFirewallDefaults(false, false);
+        assertTrue(fw3.contains("set firewall.edgelb.reload='1'"), fw3);
+        assertTrue(fw3.contains("set firewall.edgelb.fw4_compatible='1'"), fw3);
+        String fw4 = runFirewallDefaults(true, false);
+        assertFalse(fw4.contains("reload"), fw4);
+        assertTrue(fw4.contains("set firewall.edgelb.path='/usr/share/edgelb/fw4-include.sh'"), fw4);
+        // An include an older package wrote for fw4 loses the option on upgrade.
+        String upgraded = runFirewallDefaults(true, true);
+        assertTrue(upgraded.contains("uci -q delete firewall.edgelb.reload"), upgraded);
+        assertFalse(upgraded.contains("set firewall.edgelb"), upgraded);
+    }
+
+    /** Runs the uci-defaults script with a uci that logs its arguments and batch input. */
+    private String runFirewallDefaults(boolean fw4, boolean existing) throws Exception {
+        Path bin = Files.createTempDirectory(dir, "bin");
+        Path log = bin.resolve("uci.log");
+        executable(bin.resolve("uci"), "#!/bin/sh\necho \"uci $*\" >> '" + log + "'\n"
+                + "case \"$*\" in *batch*) cat >> '" + log + "' ;; *get*) " + (existing ? "exit 0" : "exit 1")
+                + " ;; esac\n");
+        if (fw4) {
+            executable(bin.resolve("fw4"), "#!/bin/sh\nexit 0\n");
+        }
+        Path script = Path.of("..", "packaging", "openwrt", "files", "fw4", "uci-defaults-edgelb-firewall");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process run = pb.start();
+        String output = new String(run.getInputStream().readAllBytes());
+        assertEquals(0, run.waitFor(), output);
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static void executable(Path file, String text) throws Exception {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     @Test
