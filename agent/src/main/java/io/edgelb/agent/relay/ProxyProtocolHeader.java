@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 public final class ProxyProtocolHeader {
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     private static final int V2_PROXY_COMMAND = 0x21; // version 2, PROXY
+    private static final int V2_LOCAL_COMMAND = 0x20; // version 2, LOCAL
+    private static final int V2_UNSPEC = 0x00;
     private static final int V2_TCP4 = 0x11;
     private static final int V2_TCP6 = 0x21;
 
@@ -104,6 +106,19 @@ public final class ProxyProtocolHeader {
             out.append(Integer.toHexString(group[i]));
         }
         return out.toString();
+    }
+
+    /**
+     * The version 2 header of a connection the proxy makes on its own behalf, a health check: the
+     * LOCAL command, no addresses. The spec asks receivers to accept it and use the real endpoints.
+     */
+    public static ByteBuf v2Local(ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(16);
+        out.writeBytes(V2_SIGNATURE);
+        out.writeByte(V2_LOCAL_COMMAND);
+        out.writeByte(V2_UNSPEC);
+        out.writeShort(0);
+        return out;
     }
 
     static InetAddress unmapped(InetAddress address) {
