@@ -15,6 +15,7 @@ import io.edgelb.model.VxlanLink;
 import io.edgelb.uci.system.DnatListener;
 import io.edgelb.uci.system.SlotTable;
 import io.edgelb.uci.system.SystemApplier;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,7 +67,7 @@ public final class StatusReport {
             JsonArray remotes = new JsonArray();
             link.remotes().forEach(remotes::add);
             links.add(Json.object().add("id", link.id()).add("vni", link.vni()).add("remotes", remotes)
-                    .add("address", link.address() == null ? Json.NULL : Json.value(link.address()))
+                    .add("addresses", addresses(link.addresses()))
                     .add("mtu", link.mtu()));
         }
         JsonArray dnat = new JsonArray();
@@ -175,5 +176,11 @@ public final class StatusReport {
                 .add("retries", member.retries())
                 .add("last_check", lastCheck)
                 .add("source", source(m.id()));
+    }
+
+    private static JsonArray addresses(List<String> addresses) {
+        JsonArray array = new JsonArray();
+        addresses.forEach(array::add);
+        return array;
     }
 }

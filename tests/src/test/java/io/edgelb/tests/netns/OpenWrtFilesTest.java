@@ -159,9 +159,64 @@ class OpenWrtFilesTest {
         assertEquals(modified, Files.getLastModifiedTime(network).toMillis());
         assertFalse(runner.commands.contains("ubus call network reload"), runner.commands.toString());
 
-        // Removing the link removes exactly edgelb's sections.
+        // Removing the link (or a rollback) returns to the file as it was: nobody changed it since
+        // edgelb wrote it, so the original bytes come back, comments included.
         applier.apply(List.of());
-        assertEquals(original, Files.readString(network));
+        assertEquals(NETWORK, Files.readString(network));
+    }
+
+    /** Without the uci binary, bytes of other sections that are not UTF-8 stay, as real uci keeps them. */
+    @Test
+    void bytesEdgelbDidNotChangeStayAsTheyWere() throws Exception {
+        Path network = dir.resolve("network");
+        byte[] latin1 = "\nconfig wifi-iface 'guest'\n\toption ssid 'Caf\u00e9 \u00ff'\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1); // 0xE9 0xFF: not UTF-8
+        byte[] utf8 = "\nconfig wifi-iface 'lobby'\n\toption ssid 'Caf\u00e9'\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        byte[] before = concat(NETWORK.getBytes(java.nio.charset.StandardCharsets.UTF_8), latin1, utf8);
+        Files.write(network, before);
+        NetifdVxlanApplier applier = new NetifdVxlanApplier(new Recorder(), dir, dir.resolve("uci-save"));
+        applier.apply(List.of(docsLink()));
+        byte[] after = Files.readAllBytes(network);
+        assertTrue(indexOf(after, "option ssid 'Caf\u00e9 \u00ff'".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) > 0,
+                new String(after, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertTrue(indexOf(after, "option ssid 'Caf\u00e9'".getBytes(java.nio.charset.StandardCharsets.UTF_8)) > 0);
+        assertTrue(indexOf(after, "\uFFFD".getBytes(java.nio.charset.StandardCharsets.UTF_8)) < 0, "U+FFFD written");
+        assertTrue(indexOf(after, "config interface 'vx100'".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) > 0);
+    }
+
+    /** A file someone changed after edgelb wrote it is edited, not replaced by what it was before. */
+    @Test
+    void aFileChangedSinceIsEditedNotRestored() throws Exception {
+        Path network = dir.resolve("network");
+        Files.writeString(network, NETWORK);
+        NetifdVxlanApplier applier = new NetifdVxlanApplier(new Recorder(), dir, dir.resolve("uci-save"));
+        applier.apply(List.of(docsLink()));
+        Files.writeString(network, Files.readString(network) + "\nconfig interface 'added'\n\toption proto 'none'\n");
+        applier.apply(List.of());
+        String now = Files.readString(network);
+        assertTrue(now.contains("config interface 'added'") && !now.contains("vx100"), now);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -56,7 +56,7 @@ class NetifdVxlanApplierTest {
     }
 
     static List<VxlanLink> links() {
-        return List.of(new VxlanLink("vx7", 7, "wan", null, List.of("198.51.100.2", "198.51.100.3"), 4789, null, 1400,
+        return List.of(new VxlanLink("vx7", 7, "wan", null, List.of("198.51.100.2", "198.51.100.3"), 4789, List.of(), 1400,
                 List.of(), true, true));
     }
 

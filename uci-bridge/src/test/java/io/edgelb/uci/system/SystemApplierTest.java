@@ -69,7 +69,7 @@ class SystemApplierTest {
     }
 
     private static Config config(String link, int dnatPort) {
-        VxlanLink vx = new VxlanLink(link, 100, null, null, List.of("198.51.100.2"), 4789, "192.0.2.1/24", 1450,
+        VxlanLink vx = new VxlanLink(link, 100, null, null, List.of("198.51.100.2"), 4789, List.of("192.0.2.1/24"), 1450,
                 List.of(), false, true);
         Listener fast = Listener.of("fast", "203.0.113.1", dnatPort, "p").withMode(ListenerMode.DNAT, false);
         return new Config(AgentSettings.defaults(), HubSettings.disabled(), Map.of("fast", fast),
