@@ -109,22 +109,26 @@ public final class StatusReport {
         for (ListenerRuntime.Rejection why : ListenerRuntime.Rejection.values()) {
             rejected.add(why.name().toLowerCase(java.util.Locale.ROOT), runtime.rejectedCount(why));
         }
-        return Json.object()
+        // The kernel forwards a dnat listener's connections without the agent: it has no counts, and
+        // a 0 would read as "no traffic". null, and the reason, instead.
+        boolean kernel = l.mode().uciName().equals("dnat");
+        JsonObject out = Json.object()
                 .add("id", l.id())
                 .add("address", l.address())
                 .add("port", l.port())
                 .add("mode", l.mode().uciName())
                 .add("pool", l.poolId() == null ? Json.NULL : Json.value(l.poolId()))
-                .add("state", listening ? "listening" : l.mode().uciName().equals("dnat") ? "kernel" : "not listening")
+                .add("state", listening ? "listening" : kernel ? "kernel" : "not listening")
                 .add("connection_limit", l.connectionLimit())
-                .add("active_connections", runtime.activeConnections())
-                .add("total_connections", runtime.totalConnections())
+                .add("active_connections", kernel ? Json.NULL : Json.value(runtime.activeConnections()))
+                .add("total_connections", kernel ? Json.NULL : Json.value(runtime.totalConnections()))
                 .add("rejected_connections", rejected)
                 .add("timeouts", runtime.timeouts())
                 .add("spliced", runtime.splicedDirections())
                 .add("bytes_in", runtime.bytesIn())
                 .add("bytes_out", runtime.bytesOut())
                 .add("source", source(l.id()));
+        return kernel ? out.add("counts", "kernel path: not counted") : out;
     }
 
     private static JsonObject pool(PoolRuntime pool, long nowMillis) {
