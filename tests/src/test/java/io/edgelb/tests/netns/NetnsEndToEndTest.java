@@ -151,6 +151,8 @@ class NetnsEndToEndTest {
         String metrics = agent.metrics();
         assertTrue(metrics.contains("edgelb_dnat_member_slots{listener=\"web_fast\",member=\"vm2\"} 0\n"), metrics);
         assertTrue(metrics.contains("edgelb_system_apply_ok 1\n"), metrics);
+        assertTrue(metrics.contains("edgelb_listener_connections_total{listener=\"web_relay\"}"), metrics);
+        assertTrue(!metrics.contains("{listener=\"web_fast\"}"), "uncounted kernel path exported as 0: " + metrics);
 
         // vm2 comes back: numgen inc walks the slots in order, so consecutive connections alternate
         // (they went 2222...1111 when the returning member got one block of slots).
