@@ -1,9 +1,10 @@
 #!/bin/sh
 # edgelb firewall hook: fw4 (and fw3) run this after every firewall start and reload
 # ('config include' of type script in /etc/config/firewall, added by uci-defaults).
-# 'firewall stop' / 'restart' delete every nftables table (fw4 flush), edgelb's own too:
-# load the copy the agent keeps of what it programmed. Nothing to do when no copy exists
-# (no dnat listener, or the agent is stopped: it deletes the copy when it stops).
+# 'firewall restart' deletes fw4's own table (inet fw4) only, but 'firewall stop' and 'flush'
+# delete every nftables table, edgelb's own too: at the start that follows, load the copy the
+# agent keeps of what it programmed. Nothing to do when no copy exists (no dnat listener, or
+# the agent is stopped: it deletes the copy when it stops).
 
 state_dir="$(uci -q get edgelb.main.state_dir)"
 state_dir="${state_dir:-/var/run/edgelb}"

@@ -369,8 +369,10 @@ public final class ConfigValidator {
             }
         }
         port(k, v.id(), "port", v.port());
-        if (v.address() != null && !isInterfaceAddress(v.address())) {
-            error(k, v.id(), "address", "address '" + v.address() + "' is not ADDRESS/PREFIX");
+        for (String address : v.addresses()) {
+            if (!isInterfaceAddress(address)) {
+                error(k, v.id(), "address", "address '" + address + "' is not ADDRESS/PREFIX");
+            }
         }
         if (v.mtu() < 576 || v.mtu() > 9000) {
             error(k, v.id(), "mtu", "mtu " + v.mtu() + " is out of range 576-9000");

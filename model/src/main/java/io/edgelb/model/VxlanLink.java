@@ -3,8 +3,8 @@ package io.edgelb.model;
 import java.util.List;
 
 /**
- * A VXLAN tunnel into a tenant overlay: the router becomes a VTEP on VNI {@code vni}, with an
- * address inside the tenant subnet and static neighbour entries ({@code "IP MAC [VTEP]"}) for
+ * A VXLAN tunnel into a tenant overlay: the router becomes a VTEP on VNI {@code vni}, with
+ * addresses inside the tenant subnets ({@code ADDRESS/PREFIX}, IPv4 and IPv6 on one VNI) and static neighbour entries ({@code "IP MAC [VTEP]"}) for
  * members: a permanent ARP/ND entry plus, when the VTEP is named (or there is a single remote),
  * the FDB entry that sends that MAC to it.
  */
@@ -15,7 +15,7 @@ public record VxlanLink(
         String local,
         List<String> remotes,
         int port,
-        String address,
+        List<String> addresses,
         int mtu,
         List<String> neighbors,
         boolean learning,
@@ -28,6 +28,7 @@ public record VxlanLink(
 
     public VxlanLink {
         remotes = List.copyOf(remotes);
+        addresses = List.copyOf(addresses);
         neighbors = List.copyOf(neighbors);
     }
 }

@@ -141,9 +141,9 @@ class ConfigValidatorTest {
     @Test
     void vxlanNeighborsMayNameTheirVtepAndVnisMustNotClash() {
         VxlanLink a = new VxlanLink("vx1", 100, null, null, List.of("198.51.100.2", "198.51.100.3"), 4789,
-                "192.0.2.1/24", 1450, List.of("192.0.2.10 02:00:00:00:00:0a 198.51.100.3", "192.0.2.11 02:00:00:00:00:0b x"),
+                List.of("192.0.2.1/24"), 1450, List.of("192.0.2.10 02:00:00:00:00:0a 198.51.100.3", "192.0.2.11 02:00:00:00:00:0b x"),
                 false, true);
-        VxlanLink b = new VxlanLink("vx2", 100, null, null, List.of("198.51.100.2"), 4789, null, 1450, List.of(),
+        VxlanLink b = new VxlanLink("vx2", 100, null, null, List.of("198.51.100.2"), 4789, List.of(), 1450, List.of(),
                 false, true);
         Config c = new Config(AgentSettings.defaults(), HubSettings.disabled(), Map.of(), Map.of(), Map.of(), Map.of(),
                 Config.byId(List.of(a, b), VxlanLink::id));

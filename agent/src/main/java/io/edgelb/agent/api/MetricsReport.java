@@ -30,7 +30,9 @@ public final class MetricsReport {
         m.single("edgelb_last_reload_success", "gauge", "1 if the last reload was applied.",
                 facts.lastReload() == null || facts.lastReload().ok() ? 1 : 0);
 
-        List<ListenerRuntime> listeners = List.copyOf(reconciler.listeners().values());
+        // dnat listeners are forwarded by the kernel, uncounted: no series rather than a false 0.
+        List<ListenerRuntime> listeners = reconciler.listeners().values().stream()
+                .filter(l -> !l.settings().mode().uciName().equals("dnat")).toList();
         m.listeners(listeners, "edgelb_listener_connections_active", "gauge", "Open client connections.",
                 ListenerRuntime::activeConnections);
         m.listeners(listeners, "edgelb_listener_connections_total", "counter", "Client connections accepted.",

@@ -15,6 +15,7 @@ import io.edgelb.model.VxlanLink;
 import io.edgelb.uci.system.DnatListener;
 import io.edgelb.uci.system.SlotTable;
 import io.edgelb.uci.system.SystemApplier;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,7 +67,7 @@ public final class StatusReport {
             JsonArray remotes = new JsonArray();
             link.remotes().forEach(remotes::add);
             links.add(Json.object().add("id", link.id()).add("vni", link.vni()).add("remotes", remotes)
-                    .add("address", link.address() == null ? Json.NULL : Json.value(link.address()))
+                    .add("addresses", addresses(link.addresses()))
                     .add("mtu", link.mtu()));
         }
         JsonArray dnat = new JsonArray();
@@ -108,22 +109,26 @@ public final class StatusReport {
         for (ListenerRuntime.Rejection why : ListenerRuntime.Rejection.values()) {
             rejected.add(why.name().toLowerCase(java.util.Locale.ROOT), runtime.rejectedCount(why));
         }
-        return Json.object()
+        // The kernel forwards a dnat listener's connections without the agent: it has no counts, and
+        // a 0 would read as "no traffic". null, and the reason, instead.
+        boolean kernel = l.mode().uciName().equals("dnat");
+        JsonObject out = Json.object()
                 .add("id", l.id())
                 .add("address", l.address())
                 .add("port", l.port())
                 .add("mode", l.mode().uciName())
                 .add("pool", l.poolId() == null ? Json.NULL : Json.value(l.poolId()))
-                .add("state", listening ? "listening" : l.mode().uciName().equals("dnat") ? "kernel" : "not listening")
+                .add("state", listening ? "listening" : kernel ? "kernel" : "not listening")
                 .add("connection_limit", l.connectionLimit())
-                .add("active_connections", runtime.activeConnections())
-                .add("total_connections", runtime.totalConnections())
+                .add("active_connections", kernel ? Json.NULL : Json.value(runtime.activeConnections()))
+                .add("total_connections", kernel ? Json.NULL : Json.value(runtime.totalConnections()))
                 .add("rejected_connections", rejected)
                 .add("timeouts", runtime.timeouts())
                 .add("spliced", runtime.splicedDirections())
                 .add("bytes_in", runtime.bytesIn())
                 .add("bytes_out", runtime.bytesOut())
                 .add("source", source(l.id()));
+        return kernel ? out.add("counts", "kernel path: not counted") : out;
     }
 
     private static JsonObject pool(PoolRuntime pool, long nowMillis) {
@@ -175,5 +180,11 @@ public final class StatusReport {
                 .add("retries", member.retries())
                 .add("last_check", lastCheck)
                 .add("source", source(m.id()));
+    }
+
+    private static JsonArray addresses(List<String> addresses) {
+        JsonArray array = new JsonArray();
+        addresses.forEach(array::add);
+        return array;
     }
 }

@@ -4,21 +4,40 @@ import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.Member;
+import io.edgelb.model.PoolProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * A member and the health monitor of its pool: what one scheduled check probes, and how.
+ * A member, the health monitor of its pool and the pool's protocol: what one scheduled check
+ * probes, and how.
  *
  * <p>Equality is the {@link HealthCheckService} notion of "unchanged": the same runtime object
- * (MemberRuntime keeps identity equality) with an equal monitor.
+ * (MemberRuntime keeps identity equality) with an equal monitor and protocol.
  */
-public record CheckTarget(MemberRuntime member, HealthMonitor monitor) {
+public record CheckTarget(MemberRuntime member, HealthMonitor monitor, PoolProtocol protocol) {
 
     public CheckTarget {
         Objects.requireNonNull(member, "member");
         Objects.requireNonNull(monitor, "monitor");
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /** A check of a member of a plain TCP pool. */
+    public CheckTarget(MemberRuntime member, HealthMonitor monitor) {
+        this(member, monitor, PoolProtocol.TCP);
+    }
+
+    /**
+     * The PROXY header the check sends first, or TCP for none: a member of a PROXY pool expects
+     * it on every connection (nginx {@code listen ... proxy_protocol}, HAProxy {@code accept-proxy})
+     * and answers a check without it with an error. As HAProxy does for checks of a
+     * {@code send-proxy} server, the header is left out when monitor_address or monitor_port send
+     * the check somewhere else than the member's own endpoint, which may not speak PROXY.
+     */
+    public PoolProtocol checkProtocol() {
+        return address().equals(member.endpoint()) ? protocol : PoolProtocol.TCP;
     }
 
     /**

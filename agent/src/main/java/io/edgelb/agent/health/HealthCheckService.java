@@ -190,7 +190,7 @@ public final class HealthCheckService {
         inFlight++;
         Future<ProbeResult> probe;
         try {
-            probe = prober.probe(check.target.monitor(), check.target.address(), loop);
+            probe = prober.probe(check.target.monitor(), check.target.address(), check.target.checkProtocol(), loop);
         } catch (RuntimeException e) {
             // A monitor_address that no longer parses: report it as the check's result, keep the cadence.
             inFlight--;

@@ -5,6 +5,7 @@ import io.edgelb.model.ExpectedCodes;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.MonitorType;
+import io.edgelb.model.PoolProtocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -78,16 +79,19 @@ final class HealthProbe {
     private final EventLoop loop;
     private final Transport transport;
     private final SslContext tls;
+    private final PoolProtocol proxy; // TCP: no PROXY header
     private final Promise<ProbeResult> result;
+    private Promise<Void> headerSent; // PROXY pools only
     private Channel channel;
     private SslHandler sslHandler;
     private ScheduledFuture<?> deadline;
     private ExpectedCodes expected; // HTTP and HTTPS only
     private Stage stage = Stage.CONNECT;
 
-    private HealthProbe(HealthMonitor monitor, InetSocketAddress target, EventLoop loop, Transport transport,
-                        SslContext tls) {
+    private HealthProbe(HealthMonitor monitor, InetSocketAddress target, PoolProtocol proxy, EventLoop loop,
+                        Transport transport, SslContext tls) {
         this.monitor = monitor;
+        this.proxy = proxy;
         this.target = target;
         this.loop = loop;
         this.transport = transport;
@@ -95,10 +99,13 @@ final class HealthProbe {
         this.result = loop.newPromise();
     }
 
-    /** Starts a probe on {@code loop}; the result completes on that loop, never exceptionally. */
-    static Future<ProbeResult> start(HealthMonitor monitor, InetSocketAddress target, EventLoop loop,
-                                     Transport transport, SslContext tls) {
-        HealthProbe probe = new HealthProbe(monitor, target, loop, transport, tls);
+    /**
+     * Starts a probe on {@code loop}, sending the PROXY header of {@code proxy} first unless it is
+     * TCP; the result completes on that loop, never exceptionally.
+     */
+    static Future<ProbeResult> start(HealthMonitor monitor, InetSocketAddress target, PoolProtocol proxy,
+                                     EventLoop loop, Transport transport, SslContext tls) {
+        HealthProbe probe = new HealthProbe(monitor, target, proxy, loop, transport, tls);
         if (loop.inEventLoop()) {
             probe.begin();
         } else {
@@ -150,6 +157,10 @@ final class HealthProbe {
 
     private void buildPipeline(ChannelPipeline pipeline) {
         MonitorType type = monitor.type();
+        if (proxy != PoolProtocol.TCP) {
+            headerSent = loop.newPromise();
+            pipeline.addLast("proxy-header", new CheckProxyHeader(proxy, headerSent));
+        }
         if (type == MonitorType.HTTPS || type == MonitorType.TLS_HELLO) {
             sslHandler = newSslHandler(pipeline.channel());
             sslHandler.handshakeFuture().addListener(this::handshakeDone);
@@ -181,9 +192,24 @@ final class HealthProbe {
             finish(false, describe(connect.cause()));
             return;
         }
+        if (headerSent == null) {
+            proceed();
+        } else {
+            // channelActive, which sends the header, runs after this listener: go on once it is out.
+            headerSent.addListener(sent -> {
+                if (sent.isSuccess()) {
+                    proceed();
+                } else {
+                    finish(false, describe(sent.cause()));
+                }
+            });
+        }
+    }
+
+    private void proceed() {
         switch (monitor.type()) {
             case TCP:
-                finish(true, "TCP connect ok");
+                finish(true, headerSent == null ? "TCP connect ok" : "TCP connect ok (PROXY header sent)");
                 break;
             case HTTP:
                 sendRequest();

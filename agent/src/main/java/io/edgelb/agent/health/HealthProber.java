@@ -2,6 +2,7 @@ package io.edgelb.agent.health;
 
 import io.edgelb.agent.net.Transport;
 import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.PoolProtocol;
 import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -31,7 +32,13 @@ public final class HealthProber {
      * timeout; cancelling it aborts the probe and closes its connection.
      */
     public Future<ProbeResult> probe(HealthMonitor monitor, InetSocketAddress target, EventLoop loop) {
-        return HealthProbe.start(monitor, target, loop, transport, tls);
+        return probe(monitor, target, PoolProtocol.TCP, loop);
+    }
+
+    /** As {@link #probe(HealthMonitor, InetSocketAddress, EventLoop)}, sending {@code proxy}'s PROXY header first (none for TCP). */
+    public Future<ProbeResult> probe(HealthMonitor monitor, InetSocketAddress target, PoolProtocol proxy,
+                                     EventLoop loop) {
+        return HealthProbe.start(monitor, target, proxy, loop, transport, tls);
     }
 
     /**

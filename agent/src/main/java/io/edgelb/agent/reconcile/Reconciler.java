@@ -283,7 +283,7 @@ public final class Reconciler {
             }
             for (MemberRuntime member : pool.members()) {
                 if (member.settings().enabled()) {
-                    targets.add(new CheckTarget(member, monitor));
+                    targets.add(new CheckTarget(member, monitor, pool.settings().protocol()));
                 }
             }
         }

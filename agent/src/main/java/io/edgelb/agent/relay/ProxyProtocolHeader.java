@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
  * client really is. A dual-stack listener sees IPv4 clients as {@code ::ffff:a.b.c.d}; such
  * addresses are written as IPv4, as HAProxy does, so members see the address the client used.
  */
-final class ProxyProtocolHeader {
+public final class ProxyProtocolHeader {
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     private static final int V2_PROXY_COMMAND = 0x21; // version 2, PROXY
+    private static final int V2_LOCAL_COMMAND = 0x20; // version 2, LOCAL
+    private static final int V2_UNSPEC = 0x00;
     private static final int V2_TCP4 = 0x11;
     private static final int V2_TCP6 = 0x21;
 
@@ -24,7 +26,7 @@ final class ProxyProtocolHeader {
     }
 
     /** {@code PROXY TCP4 203.0.113.7 198.51.100.1 51234 80\r\n}. */
-    static ByteBuf v1(ByteBufAllocator alloc, InetSocketAddress source, InetSocketAddress destination) {
+    public static ByteBuf v1(ByteBufAllocator alloc, InetSocketAddress source, InetSocketAddress destination) {
         InetAddress src = unmapped(source.getAddress());
         InetAddress dst = unmapped(destination.getAddress());
         boolean v4 = src instanceof Inet4Address && dst instanceof Inet4Address;
@@ -32,15 +34,13 @@ final class ProxyProtocolHeader {
             src = toV6(src);
             dst = toV6(dst);
         }
-        String line = "PROXY " + (v4 ? "TCP4 " : "TCP6 ") + src.getHostAddress() + " " + dst.getHostAddress() + " "
+        String line = "PROXY " + (v4 ? "TCP4 " : "TCP6 ") + text(src) + " " + text(dst) + " "
                 + source.getPort() + " " + destination.getPort() + "\r\n";
-        // getHostAddress() of an Inet6Address may carry a scope (%n) that the spec does not allow.
-        line = line.replaceAll("%[^ ]*", "");
         return alloc.buffer(line.length()).writeBytes(line.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The binary header: signature, PROXY command, TCP over IPv4 or IPv6, addresses and ports. */
-    static ByteBuf v2(ByteBufAllocator alloc, InetSocketAddress source, InetSocketAddress destination) {
+    public static ByteBuf v2(ByteBufAllocator alloc, InetSocketAddress source, InetSocketAddress destination) {
         InetAddress src = unmapped(source.getAddress());
         InetAddress dst = unmapped(destination.getAddress());
         boolean v4 = src instanceof Inet4Address && dst instanceof Inet4Address;
@@ -56,6 +56,68 @@ final class ProxyProtocolHeader {
         out.writeBytes(dstBytes);
         out.writeShort(source.getPort());
         out.writeShort(destination.getPort());
+        return out;
+    }
+
+    /**
+     * The canonical text of an address (RFC 5952 for IPv6: lower case, no leading zeros, the longest
+     * run of two or more zero groups as {@code ::}, the first on a tie; an IPv4-mapped address as
+     * {@code ::ffff:a.b.c.d}), without a scope, which the spec does not allow. Java's
+     * getHostAddress() writes every group ({@code 2001:db8:1:0:0:0:0:2}).
+     */
+    static String text(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] group = new int[8];
+        for (int i = 0; i < 8; i++) {
+            group[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        }
+        if (group[0] == 0 && group[1] == 0 && group[2] == 0 && group[3] == 0 && group[4] == 0 && group[5] == 0xffff) {
+            return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group is not shortened
+        for (int i = 0; i < 8; ) {
+            if (group[i] != 0) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < 8 && group[i] == 0) {
+                i++;
+            }
+            if (i - start > bestLength) {
+                bestStart = start;
+                bestLength = i - start;
+            }
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(group[i]));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The version 2 header of a connection the proxy makes on its own behalf, a health check: the
+     * LOCAL command, no addresses. The spec asks receivers to accept it and use the real endpoints.
+     */
+    public static ByteBuf v2Local(ByteBufAllocator alloc) {
+        ByteBuf out = alloc.buffer(16);
+        out.writeBytes(V2_SIGNATURE);
+        out.writeByte(V2_LOCAL_COMMAND);
+        out.writeByte(V2_UNSPEC);
+        out.writeShort(0);
         return out;
     }
 

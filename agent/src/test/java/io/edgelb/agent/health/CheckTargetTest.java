@@ -7,6 +7,7 @@ import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.Member;
 import io.edgelb.model.MonitorType;
+import io.edgelb.model.PoolProtocol;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,20 @@ class CheckTargetTest {
         assertNotEquals(new CheckTarget(member, TCP), new CheckTarget(runtime(null, 0), TCP));
         assertNotEquals(new CheckTarget(member, TCP), new CheckTarget(member, HealthMonitor.of("hm", MonitorType.TCP,
                 2000, 1000, 1, 1)));
+    }
+
+    /** As HAProxy: the header goes with checks of a PROXY pool unless monitor_address/port send them elsewhere. */
+    @Test
+    void checksOfAProxyPoolSendTheHeaderUnlessTheyGoElsewhere() {
+        assertEquals(PoolProtocol.PROXY, new CheckTarget(runtime(null, 0), TCP, PoolProtocol.PROXY).checkProtocol());
+        assertEquals(PoolProtocol.PROXYV2, new CheckTarget(runtime(null, 0), TCP, PoolProtocol.PROXYV2).checkProtocol());
+        assertEquals(PoolProtocol.PROXY, new CheckTarget(runtime("192.0.2.10", 80), TCP, PoolProtocol.PROXY)
+                .checkProtocol()); // overrides that name the member's own endpoint
+        assertEquals(PoolProtocol.TCP, new CheckTarget(runtime(null, 8080), TCP, PoolProtocol.PROXY).checkProtocol());
+        assertEquals(PoolProtocol.TCP, new CheckTarget(runtime("192.0.2.99", 0), TCP, PoolProtocol.PROXYV2)
+                .checkProtocol());
+        assertEquals(PoolProtocol.TCP, new CheckTarget(runtime(null, 0), TCP).checkProtocol());
+        MemberRuntime member = runtime(null, 0);
+        assertNotEquals(new CheckTarget(member, TCP), new CheckTarget(member, TCP, PoolProtocol.PROXY));
     }
 }

@@ -1,6 +1,7 @@
 package io.edgelb.tests.netns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,8 +61,35 @@ class Iproute2ApplierTest {
     }
 
     private static VxlanLink link(String id, int vni, String address, List<String> neighbors) {
-        return new VxlanLink(id, vni, "eth1", "198.51.100.1", List.of("198.51.100.2", "198.51.100.3"), 4789, address,
+        return link(id, vni, address == null ? List.of() : List.of(address), neighbors);
+    }
+
+    private static VxlanLink link(String id, int vni, List<String> addresses, List<String> neighbors) {
+        return new VxlanLink(id, vni, "eth1", "198.51.100.1", List.of("198.51.100.2", "198.51.100.3"), 4789, addresses,
                 1450, neighbors, false, true);
+    }
+
+    /**
+     * IPv4 and IPv6 on one VNI; the IPv6 address is usable at once (nodad): a tentative one fails
+     * the first checks of IPv6 members, which flap DOWN and UP.
+     */
+    @Test
+    void oneLinkCarriesIpv4AndIpv6AndIpv6IsNotTentative() throws Exception {
+        Iproute2VxlanApplier applier = new Iproute2VxlanApplier(runner);
+        applier.apply(List.of(link("vx100", 100, List.of("192.0.2.1/24", "2001:db8:100::1/64"), List.of())));
+        assertTrue(runner.changes.contains("ip addr add 2001:db8:100::1/64 dev vx100 nodad"), runner.changes.toString());
+        String addresses = Netns.in(ns, "ip", "addr", "show", "dev", "vx100");
+        assertTrue(addresses.contains("inet 192.0.2.1/24") && addresses.contains("inet6 2001:db8:100::1/64"), addresses);
+        String global6 = addresses.lines().filter(l -> l.contains("2001:db8:100::1/64")).findFirst().orElseThrow();
+        assertFalse(global6.contains("tentative"), addresses); // the kernel's own fe80:: may be
+
+        runner.changes.clear();
+        applier.apply(List.of(link("vx100", 100, List.of("192.0.2.1/24", "2001:db8:100::1/64"), List.of())));
+        assertEquals(List.of(), runner.changes, "a second apply changed something");
+        applier.apply(List.of(link("vx100", 100, List.of("2001:db8:100::1/64"), List.of())));
+        assertEquals(List.of("ip addr del 192.0.2.1/24 dev vx100"),
+                runner.changes.stream().filter(c -> c.startsWith("ip addr")).toList());
+        applier.apply(List.of());
     }
 
     @Test
@@ -97,7 +125,7 @@ class Iproute2ApplierTest {
     void aForeignLinkOfTheSameNameIsNotTakenOver() throws Exception {
         Netns.in(ns, "ip", "link", "add", "vx100", "type", "vxlan", "id", "7", "dstport", "4789");
         SystemCommandException e = org.junit.jupiter.api.Assertions.assertThrows(SystemCommandException.class,
-                () -> new Iproute2VxlanApplier(runner).apply(List.of(link("vx100", 100, null, List.of()))));
+                () -> new Iproute2VxlanApplier(runner).apply(List.of(link("vx100", 100, List.of(), List.of()))));
         assertTrue(e.getMessage().contains("edgelb did not create it"), e.getMessage());
         assertTrue(Netns.in(ns, "ip", "-d", "link", "show", "dev", "vx100").contains("id 7"));
     }

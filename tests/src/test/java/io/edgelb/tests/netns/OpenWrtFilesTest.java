@@ -159,9 +159,64 @@ class OpenWrtFilesTest {
         assertEquals(modified, Files.getLastModifiedTime(network).toMillis());
         assertFalse(runner.commands.contains("ubus call network reload"), runner.commands.toString());
 
-        // Removing the link removes exactly edgelb's sections.
+        // Removing the link (or a rollback) returns to the file as it was: nobody changed it since
+        // edgelb wrote it, so the original bytes come back, comments included.
         applier.apply(List.of());
-        assertEquals(original, Files.readString(network));
+        assertEquals(NETWORK, Files.readString(network));
+    }
+
+    /** Without the uci binary, bytes of other sections that are not UTF-8 stay, as real uci keeps them. */
+    @Test
+    void bytesEdgelbDidNotChangeStayAsTheyWere() throws Exception {
+        Path network = dir.resolve("network");
+        byte[] latin1 = "\nconfig wifi-iface 'guest'\n\toption ssid 'Caf\u00e9 \u00ff'\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1); // 0xE9 0xFF: not UTF-8
+        byte[] utf8 = "\nconfig wifi-iface 'lobby'\n\toption ssid 'Caf\u00e9'\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8);
+        byte[] before = concat(NETWORK.getBytes(java.nio.charset.StandardCharsets.UTF_8), latin1, utf8);
+        Files.write(network, before);
+        NetifdVxlanApplier applier = new NetifdVxlanApplier(new Recorder(), dir, dir.resolve("uci-save"));
+        applier.apply(List.of(docsLink()));
+        byte[] after = Files.readAllBytes(network);
+        assertTrue(indexOf(after, "option ssid 'Caf\u00e9 \u00ff'".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) > 0,
+                new String(after, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertTrue(indexOf(after, "option ssid 'Caf\u00e9'".getBytes(java.nio.charset.StandardCharsets.UTF_8)) > 0);
+        assertTrue(indexOf(after, "\uFFFD".getBytes(java.nio.charset.StandardCharsets.UTF_8)) < 0, "U+FFFD written");
+        assertTrue(indexOf(after, "config interface 'vx100'".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) > 0);
+    }
+
+    /** A file someone changed after edgelb wrote it is edited, not replaced by what it was before. */
+    @Test
+    void aFileChangedSinceIsEditedNotRestored() throws Exception {
+        Path network = dir.resolve("network");
+        Files.writeString(network, NETWORK);
+        NetifdVxlanApplier applier = new NetifdVxlanApplier(new Recorder(), dir, dir.resolve("uci-save"));
+        applier.apply(List.of(docsLink()));
+        Files.writeString(network, Files.readString(network) + "\nconfig interface 'added'\n\toption proto 'none'\n");
+        applier.apply(List.of());
+        String now = Files.readString(network);
+        assertTrue(now.contains("config interface 'added'") && !now.contains("vx100"), now);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
@@ -202,6 +257,51 @@ class OpenWrtFilesTest {
                 NftRuleset.MARK_MASK, NftRuleset.MARK), rule);
         String hook = Files.readString(fw4.resolve("fw4-include.sh"));
         assertTrue(hook.contains("/dnat.nft"), "the hook must load the file the nft backend writes");
+        // fw4's restart deletes only its own table; stop and flush delete them all.
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String text : List.of(hook, readme)) {
+            assertFalse(text.matches("(?s).*restart['`]? \\(?(which )?deletes? every.*"), "restart does not delete every table");
+        }
+        assertTrue(hook.contains("deletes fw4's own table (inet fw4) only"), hook);
+    }
+
+    /** fw4 warns "option 'reload' is not supported by fw4" on every run: only fw3 gets it. */
+    @Test
+    void theFirewallIncludeSetsReloadOnlyForFw3() throws Exception {
+        String fw3 = runFirewallDefaults(false, false);
+        assertTrue(fw3.contains("set firewall.edgelb.reload='1'"), fw3);
+        assertTrue(fw3.contains("set firewall.edgelb.fw4_compatible='1'"), fw3);
+        String fw4 = runFirewallDefaults(true, false);
+        assertFalse(fw4.contains("reload"), fw4);
+        assertTrue(fw4.contains("set firewall.edgelb.path='/usr/share/edgelb/fw4-include.sh'"), fw4);
+        // An include an older package wrote for fw4 loses the option on upgrade.
+        String upgraded = runFirewallDefaults(true, true);
+        assertTrue(upgraded.contains("uci -q delete firewall.edgelb.reload"), upgraded);
+        assertFalse(upgraded.contains("set firewall.edgelb"), upgraded);
+    }
+
+    /** Runs the uci-defaults script with a uci that logs its arguments and batch input. */
+    private String runFirewallDefaults(boolean fw4, boolean existing) throws Exception {
+        Path bin = Files.createTempDirectory(dir, "bin");
+        Path log = bin.resolve("uci.log");
+        executable(bin.resolve("uci"), "#!/bin/sh\necho \"uci $*\" >> '" + log + "'\n"
+                + "case \"$*\" in *batch*) cat >> '" + log + "' ;; *get*) " + (existing ? "exit 0" : "exit 1")
+                + " ;; esac\n");
+        if (fw4) {
+            executable(bin.resolve("fw4"), "#!/bin/sh\nexit 0\n");
+        }
+        Path script = Path.of("..", "packaging", "openwrt", "files", "fw4", "uci-defaults-edgelb-firewall");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        Process run = pb.start();
+        String output = new String(run.getInputStream().readAllBytes());
+        assertEquals(0, run.waitFor(), output);
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static void executable(Path file, String text) throws Exception {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     @Test

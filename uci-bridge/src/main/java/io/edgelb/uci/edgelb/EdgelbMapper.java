@@ -177,7 +177,7 @@ final class EdgelbMapper {
                 o.string("local", null),
                 o.list("remote"),
                 o.integer("port", VxlanLink.DEFAULT_PORT),
-                o.string("address", null),
+                o.list("address"), // option or list: IPv4 and IPv6 on one VNI
                 o.integer("mtu", VxlanLink.DEFAULT_MTU),
                 o.list("neighbor"),
                 o.bool("learning", false),

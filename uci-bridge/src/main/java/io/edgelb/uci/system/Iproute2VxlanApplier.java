@@ -145,10 +145,18 @@ public final class Iproute2VxlanApplier implements VxlanApplier {
         }
     }
 
+    /**
+     * Exactly the link's global addresses. IPv6 ones are added with nodad: the overlay address is
+     * the router's by configuration, and a tentative address (about a second of DAD) fails the
+     * first health checks of IPv6 members, which then flap DOWN and UP.
+     */
     private void applyAddress(VxlanLink link) throws SystemCommandException {
         String name = link.id();
-        String want = link.address() == null ? null : normalizedCidr(link.address());
-        boolean present = false;
+        Set<String> want = new LinkedHashSet<>();
+        for (String address : link.addresses()) {
+            want.add(normalizedCidr(address));
+        }
+        Set<String> present = new HashSet<>();
         JsonObject dev = find(array(runner.run(List.of("ip", "-j", "addr", "show", "dev", name))), name);
         JsonArray infos = dev == null ? new JsonArray() : dev.get("addr_info") == null ? new JsonArray()
                 : dev.get("addr_info").asArray();
@@ -158,14 +166,17 @@ public final class Iproute2VxlanApplier implements VxlanApplier {
                 continue; // the kernel's own link-local address
             }
             String have = IpLiteral.format(IpLiteral.parse(info.getString("local", ""))) + "/" + info.getInt("prefixlen", 0);
-            if (have.equals(want)) {
-                present = true;
+            if (want.contains(have)) {
+                present.add(have);
             } else {
                 runner.run(List.of("ip", "addr", "del", have, "dev", name));
             }
         }
-        if (want != null && !present) {
-            runner.run(List.of("ip", "addr", "add", want, "dev", name));
+        for (String cidr : want) {
+            if (!present.contains(cidr)) {
+                runner.run(cidr.contains(":") ? List.of("ip", "addr", "add", cidr, "dev", name, "nodad")
+                        : List.of("ip", "addr", "add", cidr, "dev", name));
+            }
         }
     }
 

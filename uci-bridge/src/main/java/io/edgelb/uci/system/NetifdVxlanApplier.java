@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,7 +40,14 @@ import org.tinylog.Logger;
  * section, option and their order stay as they were: the {@code uci} command makes the edit when it
  * is installed (batch, then commit); without it the file is parsed, edited and written back in
  * {@code uci commit} format, atomically (same directory, fsync, rename, mode kept). A run that would
- * change nothing writes nothing and reloads nothing.
+ * change nothing writes nothing and reloads nothing. The file is read and written byte for byte
+ * (ISO-8859-1 maps each byte to one char), so bytes of other sections that are not UTF-8 stay as
+ * they were, as with the real uci.
+ *
+ * <p>A rollback (an apply that returns the edgelb sections to what the file held before the last
+ * write, nobody having changed the file since) puts the original bytes back, comments included,
+ * instead of writing the file again. Threads: called from the agent's control thread only, which
+ * owns {@link #beforeLastWrite} and {@link #lastWritten}.
  */
 public final class NetifdVxlanApplier implements VxlanApplier {
     /** The option that marks a section as written by edgelb; its value is the link's name. */
@@ -52,6 +60,8 @@ public final class NetifdVxlanApplier implements VxlanApplier {
     private final Path configDir;
     private final Path saveDir;
     private final boolean useUciCommand;
+    private byte[] beforeLastWrite; // the file as it was before edgelb last changed it, or null
+    private byte[] lastWritten; // the file as edgelb left it then
 
     /**
      * {@code configDir} is {@code /etc/config} on a router; tests pass a directory of their own.
@@ -73,7 +83,8 @@ public final class NetifdVxlanApplier implements VxlanApplier {
     @Override
     public void apply(List<VxlanLink> links) throws SystemCommandException {
         Path file = configDir.resolve(PACKAGE);
-        UciPackage current = read(file);
+        byte[] bytes = readBytes(file);
+        UciPackage current = parse(file, bytes);
         UciPackage wanted = sections(links);
         List<String> deletes = new ArrayList<>();
         List<UciSection> adds = new ArrayList<>();
@@ -98,10 +109,18 @@ public final class NetifdVxlanApplier implements VxlanApplier {
             }
         }
         if (!deletes.isEmpty() || !adds.isEmpty()) {
-            if (useUciCommand) {
-                commitWithUci(deletes, adds, file, wanted);
+            if (returnsToBefore(bytes, file, wanted)) {
+                writeFile(file, beforeLastWrite);
+                beforeLastWrite = null;
+                lastWritten = null;
             } else {
-                writeFile(file, edited(current, deletes, adds));
+                if (useUciCommand) {
+                    commitWithUci(deletes, adds, file, wanted);
+                } else {
+                    writeFile(file, UciWriter.write(edited(current, deletes, adds)).getBytes(StandardCharsets.ISO_8859_1));
+                }
+                beforeLastWrite = bytes;
+                lastWritten = readBytes(file);
             }
             Logger.info("{}: {} section(s) removed, {} written; reloading netifd", file, deletes.size(), adds.size());
             if (runner.available("ubus")) {
@@ -115,6 +134,29 @@ public final class NetifdVxlanApplier implements VxlanApplier {
                 Iproute2VxlanApplier.applyNeighbors(runner, link.id(), neighbors);
             }
         }
+    }
+
+    /**
+     * True when the file is still as edgelb last wrote it and {@code wanted} is exactly what it held
+     * before: a rollback, which gets the original bytes back rather than a rewritten file.
+     */
+    private boolean returnsToBefore(byte[] bytes, Path file, UciPackage wanted) throws SystemCommandException {
+        if (beforeLastWrite == null || lastWritten == null || bytes == null
+                || !java.util.Arrays.equals(bytes, lastWritten)) {
+            return false;
+        }
+        List<UciSection> marked = parse(file, beforeLastWrite).sections().stream()
+                .filter(section -> section.option(MARKER) != null).toList();
+        if (marked.size() != wanted.sections().size()) {
+            return false;
+        }
+        for (UciSection have : marked) {
+            UciSection want = wanted.section(have.uciName());
+            if (want == null || !same(want, have)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The sections edgelb wants in the network package, in the order they are added. */
@@ -155,16 +197,31 @@ public final class NetifdVxlanApplier implements VxlanApplier {
                 peer.set("dst", neighbor.vtep());
                 peer.set(MARKER, name);
             }
-            if (link.address() != null) {
-                String cidr = Iproute2VxlanApplier.normalizedCidr(link.address());
+            if (!link.addresses().isEmpty()) {
                 UciSection l3 = pkg.addSection("interface", name + "_l3");
                 l3.set("proto", "static");
                 l3.set("device", name);
-                l3.set(cidr.contains(":") ? "ip6addr" : "ipaddr", cidr);
+                List<String> ipv4 = new ArrayList<>();
+                List<String> ipv6 = new ArrayList<>();
+                for (String address : link.addresses()) {
+                    String cidr = Iproute2VxlanApplier.normalizedCidr(address);
+                    (cidr.contains(":") ? ipv6 : ipv4).add(cidr);
+                }
+                // One address stays an option, as LuCI writes it; more become a list (proto static takes both).
+                addresses(l3, "ipaddr", ipv4);
+                addresses(l3, "ip6addr", ipv6);
                 l3.set(MARKER, name);
             }
         }
         return pkg;
+    }
+
+    private static void addresses(UciSection section, String option, List<String> values) {
+        if (values.size() == 1) {
+            section.set(option, values.get(0));
+        } else if (!values.isEmpty()) {
+            values.forEach(value -> section.addListValue(option, value));
+        }
     }
 
     private static String ip(String text) {
@@ -253,12 +310,27 @@ public final class NetifdVxlanApplier implements VxlanApplier {
     }
 
     private static UciPackage read(Path file) throws SystemCommandException {
+        return parse(file, readBytes(file));
+    }
+
+    /** The file's bytes, or null when there is no file. */
+    private static byte[] readBytes(Path file) throws SystemCommandException {
         try {
-            return UciParser.parse(Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return new UciPackage();
+            return null;
         } catch (IOException e) {
             throw new SystemCommandException(List.of("read", file.toString()), e.toString());
+        }
+    }
+
+    /** Bytes as ISO-8859-1 chars: a value that is not UTF-8 comes back byte for byte when written. */
+    private static UciPackage parse(Path file, byte[] bytes) throws SystemCommandException {
+        if (bytes == null) {
+            return new UciPackage();
+        }
+        try {
+            return UciParser.parse(new String(bytes, StandardCharsets.ISO_8859_1));
         } catch (UciParseException e) {
             throw new SystemCommandException(List.of("read", file.toString()), e.getMessage()
                     + "; fix the file (edgelb does not write a file it cannot parse)");
@@ -266,13 +338,13 @@ public final class NetifdVxlanApplier implements VxlanApplier {
     }
 
     /** Writes like {@code uci commit}: a temporary file beside it, fsync, the old mode, rename. */
-    static void writeFile(Path file, UciPackage pkg) throws SystemCommandException {
+    static void writeFile(Path file, byte[] content) throws SystemCommandException {
         Path temp = null;
         try {
             temp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".edgelb-", "");
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(UciWriter.toBytes(pkg));
+                ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }

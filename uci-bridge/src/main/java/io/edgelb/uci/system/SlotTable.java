@@ -14,7 +14,9 @@ import java.util.function.Predicate;
  * take some, so source-hashed clients of the other members stay where they are.
  *
  * <p>Weights work by repetition: a member gets a share of the slots proportional to its weight
- * (largest-remainder rounding). Backup members get slots only while no primary member is eligible.
+ * (largest-remainder rounding), and the slots of each member are spread evenly over the table, because
+ * {@code numgen inc} walks the slots in order: any run of slots as long as the total weight holds each
+ * member its weight's worth, also after a member went down and came back. Backup members get slots only while no primary member is eligible.
  * When no member is eligible every slot is empty: the rule then matches nothing and connections are
  * not translated.
  */
@@ -128,27 +130,54 @@ public final class SlotTable {
             return new SlotTable(members, next);
         }
         int[] quota = quotas(serving, owners.length);
-        int[] used = new int[serving.size()];
+        int[] held = new int[serving.size()];
+        int[] index = new int[owners.length];
         for (int slot = 0; slot < owners.length; slot++) {
-            int index = owners[slot] == null ? -1 : indexOf(serving, owners[slot].id());
-            if (index >= 0 && used[index] < quota[index]) {
-                next[slot] = serving.get(index);
-                used[index]++;
+            index[slot] = owners[slot] == null ? -1 : indexOf(serving, owners[slot].id());
+            if (index[slot] >= 0) {
+                held[index[slot]]++;
             }
         }
-        // Free slots go round the members that still lack some, so a fresh table interleaves a, b, a, b.
-        int turn = 0;
+        // A member with more slots than its share keeps an evenly spaced subset of them (every
+        // other one when it keeps half), so the slots it gives up are spread out too: numgen inc
+        // walks the slots in order, and a block of slots is a run of connections to one member.
+        int[] seen = new int[serving.size()];
+        int[] used = new int[serving.size()];
+        for (int slot = 0; slot < owners.length; slot++) {
+            int i = index[slot];
+            if (i < 0) {
+                continue;
+            }
+            long before = (long) seen[i] * Math.min(quota[i], held[i]) / held[i];
+            seen[i]++;
+            long after = (long) seen[i] * Math.min(quota[i], held[i]) / held[i];
+            if (after > before) {
+                next[slot] = serving.get(i);
+                used[i]++;
+            }
+        }
+        // Free slots go to the members that still lack some by smooth weighted round robin over what
+        // each lacks (nginx's), so they interleave too: a, b, a, b for two members of one weight.
+        int[] lack = new int[serving.size()];
+        int[] current = new int[serving.size()];
+        int totalLack = 0;
+        for (int i = 0; i < lack.length; i++) {
+            lack[i] = quota[i] - used[i];
+            totalLack += lack[i];
+        }
         for (int slot = 0; slot < next.length; slot++) {
             if (next[slot] != null) {
                 continue;
             }
-            while (used[turn % serving.size()] >= quota[turn % serving.size()]) {
-                turn++;
+            int best = -1;
+            for (int i = 0; i < lack.length; i++) {
+                current[i] += lack[i];
+                if (lack[i] > 0 && (best < 0 || current[i] > current[best])) {
+                    best = i;
+                }
             }
-            int index = turn % serving.size();
-            next[slot] = serving.get(index);
-            used[index]++;
-            turn++;
+            current[best] -= totalLack;
+            next[slot] = serving.get(best);
         }
         return new SlotTable(members, next);
     }

@@ -126,7 +126,8 @@ class EdgelbConfigLoaderTest {
                 \tlist remote '198.51.100.10'
                 \tlist remote '198.51.100.11'
                 \toption port '4790'
-                \toption address '192.0.2.100/24'
+                \tlist address '192.0.2.100/24'
+                \tlist address '2001:db8:100::1/64'
                 \toption mtu '1400'
                 \tlist neighbor '192.0.2.10 02:00:00:00:00:0a'
                 \toption learning 'enabled'
@@ -149,7 +150,7 @@ class EdgelbConfigLoaderTest {
         assertEquals(new HealthMonitor("web_check", MonitorType.HTTP, 5_000, 500, 2, 4, "HEAD", "/healthz",
                 "200-399", "www.example.com", true), c.healthMonitors().get("web_check"));
         assertEquals(new VxlanLink("vx100", 100, "wan", "198.51.100.1", List.of("198.51.100.10", "198.51.100.11"),
-                4790, "192.0.2.100/24", 1400, List.of("192.0.2.10 02:00:00:00:00:0a"), true, true),
+                4790, List.of("192.0.2.100/24", "2001:db8:100::1/64"), 1400, List.of("192.0.2.10 02:00:00:00:00:0a"), true, true),
                 c.vxlans().get("vx100"));
     }
 
@@ -179,7 +180,7 @@ class EdgelbConfigLoaderTest {
         assertEquals(Pool.of("p", LbAlgorithm.ROUND_ROBIN), c.pools().get("p"));
         assertEquals(Member.of("m", "p", "192.0.2.10", 80), c.members().get("m"));
         assertEquals(HealthMonitor.of("h", MonitorType.TCP, 5_000, 3_000, 2, 3), c.healthMonitors().get("h"));
-        assertEquals(new VxlanLink("v", 5, null, null, List.of("198.51.100.10"), 4789, null, 1450, List.of(), false,
+        assertEquals(new VxlanLink("v", 5, null, null, List.of("198.51.100.10"), 4789, List.of(), 1450, List.of(), false,
                 true), c.vxlans().get("v"));
     }
 

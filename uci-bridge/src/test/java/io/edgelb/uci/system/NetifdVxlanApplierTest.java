@@ -56,7 +56,7 @@ class NetifdVxlanApplierTest {
     }
 
     static List<VxlanLink> links() {
-        return List.of(new VxlanLink("vx7", 7, "wan", null, List.of("198.51.100.2", "198.51.100.3"), 4789, null, 1400,
+        return List.of(new VxlanLink("vx7", 7, "wan", null, List.of("198.51.100.2", "198.51.100.3"), 4789, List.of(), 1400,
                 List.of(), true, true));
     }
 
@@ -93,5 +93,18 @@ class NetifdVxlanApplierTest {
         SystemCommandException e = assertThrows(SystemCommandException.class,
                 () -> new NetifdVxlanApplier(uci, dir, dir.resolve("save")).apply(links()));
         assertTrue(e.getMessage().endsWith("section 'vx7' was not written: uci: Invalid argument"), e.getMessage());
+    }
+
+    /** IPv4 and IPv6 on one VNI: one static interface, ipaddr and ip6addr (an option for one, a list for more). */
+    @Test
+    void theOverlayAddressesGoIntoOneStaticInterface() throws Exception {
+        VxlanLink link = new VxlanLink("vx7", 7, "wan", null, List.of("198.51.100.2"), 4789,
+                List.of("192.0.2.1/24", "2001:DB8:7::1/64", "198.51.100.77/32"), 1400, List.of(), false, true);
+        UciSection l3 = NetifdVxlanApplier.sections(List.of(link)).section("vx7_l3");
+        assertEquals(List.of("192.0.2.1/24", "198.51.100.77/32"), l3.values("ipaddr"));
+        assertTrue(l3.option("ipaddr").isList());
+        assertEquals(List.of("2001:db8:7::1/64"), l3.values("ip6addr"));
+        assertTrue(!l3.option("ip6addr").isList(), "one address stays an option");
+        assertEquals("vx7", l3.option("device").value());
     }
 }

@@ -34,7 +34,59 @@ class SlotTableTest {
     void weightsByRepetitionAndAFreshTableInterleaves() {
         SlotTable table = SlotTable.sizedFor(List.of(A, B, C)).reassign(id -> true);
         assertEquals(Map.of("m1", 16, "m2", 16, "m3", 32), table.shares());
-        assertEquals(List.of("m1", "m2", "m3"), List.of(table.owner(0).id(), table.owner(1).id(), table.owner(2).id()));
+        assertEveryWindowHasTheWeightRatio(table, Map.of("m1", 1, "m2", 1, "m3", 2));
+    }
+
+    /**
+     * numgen inc walks the slots in order, so consecutive connections follow consecutive slots:
+     * after a member goes down and comes back, or when members come up one after another, every
+     * run of slots as long as the total weight must hold each member its weight's worth of times.
+     */
+    @Test
+    void aMemberThatComesBackIsInterleavedNotGivenABlock() {
+        for (int heavy : new int[] {1, 3}) {
+            DnatMember a = member("m1", 1, false);
+            DnatMember b = member("m2", heavy, false);
+            Map<String, Integer> weights = Map.of("m1", 1, "m2", heavy);
+            SlotTable all = SlotTable.sizedFor(List.of(a, b)).reassign(id -> true);
+            assertEveryWindowHasTheWeightRatio(all, weights);
+            for (String flapping : List.of("m1", "m2")) {
+                SlotTable down = all.reassign(id -> !id.equals(flapping));
+                SlotTable back = down.reassign(id -> true);
+                assertEveryWindowHasTheWeightRatio(back, weights);
+                assertEquals(all.shares(), back.shares());
+                assertEquals(back.shares().get(flapping), back.changedSlots(down).size(), "more slots moved than needed");
+            }
+            // Start-up: members pass their first check one after another.
+            SlotTable first = SlotTable.sizedFor(List.of(a, b)).reassign(id -> id.equals("m2"));
+            assertEveryWindowHasTheWeightRatio(first.reassign(id -> true), weights);
+        }
+    }
+
+    @Test
+    void membersComingUpOneAfterAnotherSpreadOverTheSlots() {
+        SlotTable table = SlotTable.sizedFor(List.of(A, B, C));
+        table = table.reassign(id -> id.equals("m1"));
+        table = table.reassign(id -> !id.equals("m3"));
+        assertEveryWindowHasTheWeightRatio(table, Map.of("m1", 1, "m2", 1));
+        table = table.reassign(id -> true);
+        assertEquals(Map.of("m1", 16, "m2", 16, "m3", 32), table.shares());
+        assertEveryWindowHasTheWeightRatio(table, Map.of("m1", 1, "m2", 1, "m3", 2));
+    }
+
+    /** Every window of slots (cyclic: numgen wraps) as long as the total weight holds each member weight times. */
+    static void assertEveryWindowHasTheWeightRatio(SlotTable table, Map<String, Integer> weights) {
+        int window = weights.values().stream().mapToInt(Integer::intValue).sum();
+        for (int start = 0; start < table.size(); start++) {
+            Map<String, Integer> seen = new java.util.HashMap<>();
+            for (String id : weights.keySet()) {
+                seen.put(id, 0);
+            }
+            for (int k = 0; k < window; k++) {
+                seen.merge(table.owner((start + k) % table.size()).id(), 1, Integer::sum);
+            }
+            assertEquals(weights, seen, "slots " + start + ".." + (start + window - 1) + " of " + table);
+        }
     }
 
     @Test

@@ -12,10 +12,13 @@ import io.edgelb.model.ListenerMode;
 import io.edgelb.model.Member;
 import io.edgelb.model.Pool;
 import io.edgelb.model.VxlanLink;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SystemApplierTest {
     /** Remembers the links it was given; fails for a link named "bad". */
@@ -69,7 +72,7 @@ class SystemApplierTest {
     }
 
     private static Config config(String link, int dnatPort) {
-        VxlanLink vx = new VxlanLink(link, 100, null, null, List.of("198.51.100.2"), 4789, "192.0.2.1/24", 1450,
+        VxlanLink vx = new VxlanLink(link, 100, null, null, List.of("198.51.100.2"), 4789, List.of("192.0.2.1/24"), 1450,
                 List.of(), false, true);
         Listener fast = Listener.of("fast", "203.0.113.1", dnatPort, "p").withMode(ListenerMode.DNAT, false);
         return new Config(AgentSettings.defaults(), HubSettings.disabled(), Map.of("fast", fast),
@@ -92,6 +95,36 @@ class SystemApplierTest {
         assertEquals(List.of("vx100"), vxlan.links);
         assertEquals(List.of("fast:{m1=32, m2=32}"), dnat.loaded);
         assertEquals("nft -f dnat.nft: Error: Could not process rule", system.lastError());
+    }
+
+    /**
+     * The netifd file writer (no uci binary) under a failed apply: the rollback puts back the exact
+     * bytes the file had, comments and all, not a rewrite in uci commit format.
+     */
+    @Test
+    void aRolledBackApplyLeavesTheNetworkFileByteForByte(@TempDir Path dir) throws Exception {
+        String network = "# the router's own comments\nconfig interface 'lan'\n\toption proto 'static'  # inside\n"
+                + "\toption ipaddr \"192.0.2.254\"\n";
+        Files.writeString(dir.resolve("network"), network);
+        CommandRunner noUci = new CommandRunner() {
+            @Override
+            public String run(List<String> argv, String stdin) {
+                return "";
+            }
+
+            @Override
+            public boolean available(String program) {
+                return false;
+            }
+        };
+        FakeDnat dnat = new FakeDnat();
+        SystemApplier system = new SystemApplier(new NetifdVxlanApplier(noUci, dir, dir.resolve("save")),
+                new DnatTable(dnat));
+        Config noLinks = new Config(AgentSettings.defaults(), HubSettings.disabled(), Map.of(), Map.of(), Map.of(),
+                Map.of(), Map.of());
+        system.apply(noLinks, id -> true, id -> true);
+        assertThrows(SystemCommandException.class, () -> system.apply(config("vx200", 666), id -> true, id -> true));
+        assertEquals(network, Files.readString(dir.resolve("network")));
     }
 
     @Test
