@@ -461,7 +461,8 @@ return view.extend({
 		o.datatype = 'ipaddr';
 		o.rmempty = false;
 
-		o = s.option(form.Value, 'address', _('Overlay address'), _('This router\'s address in the tenant subnet, ADDRESS/PREFIX.'));
+		/* A list: one VNI may carry an IPv4 and an IPv6 subnet (a single option is a list of one). */
+		o = s.option(form.DynamicList, 'address', _('Overlay addresses'), _('This router\'s addresses in the tenant subnets, ADDRESS/PREFIX (IPv4 and IPv6 allowed).'));
 		o.datatype = 'cidr';
 		o.placeholder = '192.0.2.100/24';
 

@@ -252,7 +252,8 @@ return view.extend({
 				el('span', {
 					'title': _('refused: %d (allowed_cidrs %d, limit %d, no member %d); timeouts: %d').format(refused,
 						rejected.cidr || 0, rejected.limit || 0, rejected.no_member || 0, l.timeouts || 0)
-				}, '%d / %d'.format(l.active_connections || 0, l.total_connections || 0) +
+				}, (l.active_connections == null && l.counts ? l.counts
+					: '%d / %d'.format(l.active_connections || 0, l.total_connections || 0)) +
 					(l.connection_limit > 0 ? ' (' + _('limit %d').format(l.connection_limit) + ')' : '')),
 				el('span', { 'style': 'white-space:nowrap' }, [ '↓ ' + rate(sample.rateIn), el('br'), '↑ ' + rate(sample.rateOut) ]),
 				this.renderGraph(history, now)
