@@ -30,6 +30,8 @@ public final class AgentProcess implements AutoCloseable {
     private final String api;
     private final List<String> prefix;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The JVM: the launcher's child once it runs one (it outlives a launcher that got SIGTERM). */
+    private ProcessHandle jvm;
 
     private AgentProcess(Process process, Path log, String api, List<String> prefix) {
         this.process = process;
@@ -74,6 +76,12 @@ public final class AgentProcess implements AutoCloseable {
         return spawn(command, config, api, List.of(), List.of());
     }
 
+    /** The same with extra JVM arguments (a launcher gets them in EDGELB_JAVA_OPTS). */
+    public static AgentProcess spawn(AgentCommand command, Path config, String api, List<String> jvmArgs)
+            throws IOException {
+        return spawn(command, config, api, jvmArgs, List.of());
+    }
+
     private static AgentProcess spawn(AgentCommand command, Path config, String api, List<String> jvmArgs,
                                       List<String> prefix) throws IOException {
         ProcessBuilder builder = command.processBuilder(jvmArgs, List.of("run", "--config", config.toString()));
@@ -87,11 +95,12 @@ public final class AgentProcess implements AutoCloseable {
     public void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!log().contains(text)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
+            if (!isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("no '" + text + "' in the agent's log:\n" + log());
             }
             process.waitFor(5, TimeUnit.MILLISECONDS); // poll interval
         }
+        jvm(); // remembered while the launcher still runs it
     }
 
     public void awaitReady() throws InterruptedException, IOException {
@@ -102,12 +111,48 @@ public final class AgentProcess implements AutoCloseable {
             }
             try {
                 status();
+                jvm();
                 return;
             } catch (IOException notYet) {
                 process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval while the JVM starts
             }
         }
         throw new IllegalStateException("the agent's API did not answer within " + START_TIMEOUT + ":\n" + log());
+    }
+
+    /**
+     * The agent's JVM: the process itself, or the launcher's child that runs the agent (not the JVMs
+     * of its class data sharing steps). Remembered once found, so that it is known after the
+     * launcher has exited.
+     */
+    public synchronized ProcessHandle jvm() {
+        if (jvm == null) {
+            ProcessHandle child = process.toHandle().children()
+                    .filter(candidate -> candidate.info().arguments().map(a -> List.of(a).contains("run")).orElse(false))
+                    .findFirst().orElse(null);
+            if (child == null) {
+                return process.toHandle(); // the JVM itself, or a launcher that runs no agent yet
+            }
+            jvm = child;
+        }
+        return jvm;
+    }
+
+    /** The process procd would track (the launcher when there is one): its exit, or -1 on timeout. */
+    public int awaitTrackedExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Waits for the JVM to exit (it is not the test's child behind a launcher); false on timeout. */
+    public boolean awaitJvmExit(Duration timeout) throws InterruptedException {
+        try {
+            jvm().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public JsonObject status() throws IOException, InterruptedException {
@@ -145,9 +190,9 @@ public final class AgentProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** The JVM's command line, from /proc: what a launcher in between finally exec'd. */
+    /** The JVM's command line, from /proc: what a launcher in between finally ran. */
     public List<String> commandLine() throws IOException {
-        String raw = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
+        String raw = Files.readString(Path.of("/proc", Long.toString(jvm().pid()), "cmdline"),
                 java.nio.charset.StandardCharsets.UTF_8);
         return List.of(raw.split("\0"));
     }
@@ -185,13 +230,20 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to exit; returns its status, or -1 on timeout. */
+    /**
+     * Waits for the agent to exit, its JVM too (behind a launcher the JVM drains after the launcher
+     * has gone); returns the process's status, or -1 on timeout.
+     */
     public int awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int status = awaitTrackedExit(timeout);
+        long left = Math.max(0, deadline - System.nanoTime());
+        return status != -1 && awaitJvmExit(Duration.ofNanos(left)) ? status : -1;
     }
 
+    /** Whether the agent runs: the process or its JVM. */
     public boolean isAlive() {
-        return process.isAlive();
+        return process.isAlive() || jvm().isAlive();
     }
 
     public String log() throws IOException {
@@ -200,11 +252,15 @@ public final class AgentProcess implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        ProcessHandle java = jvm();
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+        if (java.isAlive() && !awaitJvmExit(Duration.ofSeconds(30))) {
+            java.destroyForcibly();
         }
         Files.deleteIfExists(log);
     }

@@ -18,8 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * The agent as the init script starts it on a router, from a staging root the packages were
- * unpacked into: {@code ROOT/usr/sbin/edgelb run --config FILE}, which execs the packaged runtime's
- * java, so the process is the JVM itself.
+ * unpacked into: {@code ROOT/usr/sbin/edgelb run --config FILE}, which runs the packaged runtime's
+ * java as its child (procd tracks the launcher; the JVM may drain on after it has exited).
  */
 final class InstalledAgent implements AutoCloseable {
     /** The first start also writes the JDK's CDS archive. */
@@ -29,6 +29,7 @@ final class InstalledAgent implements AutoCloseable {
     private final Path log;
     private final String api;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private ProcessHandle jvm;
 
     private InstalledAgent(Process process, Path log, String api) {
         this.process = process;
@@ -56,6 +57,7 @@ final class InstalledAgent implements AutoCloseable {
             }
             try {
                 status();
+                jvm();
                 return;
             } catch (IOException notYet) {
                 process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval while the JVM starts
@@ -84,16 +86,26 @@ final class InstalledAgent implements AutoCloseable {
         throw new AssertionError("timed out waiting for " + what + "; last status: " + last + "\nlog:\n" + log());
     }
 
-    /** The JVM's command line, from /proc (the launcher exec'd it in its own process). */
+    /** The launcher's java child, remembered (it drains on after a launcher that got SIGTERM). */
+    private synchronized ProcessHandle jvm() {
+        if (jvm == null) {
+            jvm = process.toHandle().children()
+                    .filter(child -> child.info().arguments().map(a -> List.of(a).contains("run")).orElse(false))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the launcher runs no java"));
+        }
+        return jvm;
+    }
+
+    /** The JVM's command line, from /proc (the launcher's child). */
     List<String> commandLine() throws IOException {
-        String raw = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"),
+        String raw = Files.readString(Path.of("/proc", Long.toString(jvm().pid()), "cmdline"),
                 StandardCharsets.UTF_8);
         return List.of(raw.split("\0"));
     }
 
     /** The files the JVM has mapped: shared libraries and CDS archives. */
     String maps() throws IOException {
-        return Files.readString(Path.of("/proc", Long.toString(process.pid()), "maps"), StandardCharsets.UTF_8);
+        return Files.readString(Path.of("/proc", Long.toString(jvm().pid()), "maps"), StandardCharsets.UTF_8);
     }
 
     void signal(String name) throws IOException, InterruptedException {
@@ -103,10 +115,22 @@ final class InstalledAgent implements AutoCloseable {
         }
     }
 
-    /** Stops it as procd does (SIGTERM) and returns the exit status, or -1 when it did not exit in time. */
+    /**
+     * Stops it as procd does (SIGTERM) and returns the launcher's exit status once the JVM has
+     * exited too, or -1 when either did not exit in time.
+     */
     int stop() throws IOException, InterruptedException {
+        ProcessHandle java = jvm();
         signal("TERM");
-        return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            return -1;
+        }
+        try {
+            java.onExit().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return -1;
+        }
+        return process.exitValue();
     }
 
     String log() throws IOException {
@@ -115,10 +139,18 @@ final class InstalledAgent implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        ProcessHandle java = jvm == null ? null : jvm;
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        if (java != null && java.isAlive()) {
+            try {
+                java.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                java.destroyForcibly();
             }
         }
         Files.deleteIfExists(log);
