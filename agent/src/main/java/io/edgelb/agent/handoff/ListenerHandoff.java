@@ -42,9 +42,10 @@ public final class ListenerHandoff {
     public static final String SOCKET_NAME = "handoff.sock";
     /**
      * How long a stopping agent waits for its successor: the next JVM's start on a slow router (a few
-     * seconds with class data sharing). {@code -Dedgelb.handoffWindowMs} (java_opts) changes it.
+     * seconds with class data sharing). The launcher sets 5000 ({@code java_opts} may override it);
+     * without the property, as in a {@code java -jar} in a terminal, there is no offer.
      */
-    public static final long WINDOW_MS = Long.getLong("edgelb.handoffWindowMs", 5_000);
+    public static final long WINDOW_MS = Long.getLong("edgelb.handoffWindowMs", 0);
 
     private final Path socket;
     private final ScheduledExecutorService control;
@@ -72,6 +73,10 @@ public final class ListenerHandoff {
     public static void offer(Transport transport, EventLoopGroup group, Path stateDir,
                              ScheduledExecutorService control, Supplier<List<ServerChannel>> release,
                              Consumer<Boolean> done) {
+        if (WINDOW_MS <= 0) {
+            done.accept(false);
+            return;
+        }
         if (!transport.isEpoll()) {
             Logger.info("stopping without a hand-off of the listening sockets: it needs the epoll transport");
             done.accept(false);
