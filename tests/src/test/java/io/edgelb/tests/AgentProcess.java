@@ -71,6 +71,12 @@ public final class AgentProcess implements AutoCloseable {
         return spawn(command, config, api, List.of(), List.of());
     }
 
+    /** The same with extra JVM arguments (a launcher gets them in EDGELB_JAVA_OPTS). */
+    public static AgentProcess spawn(AgentCommand command, Path config, String api, List<String> jvmArgs)
+            throws IOException {
+        return spawn(command, config, api, jvmArgs, List.of());
+    }
+
     private static AgentProcess spawn(AgentCommand command, Path config, String api, List<String> jvmArgs,
                                       List<String> prefix) throws IOException {
         ProcessBuilder builder = command.processBuilder(jvmArgs, List.of("run", "--config", config.toString()));
@@ -87,6 +93,21 @@ public final class AgentProcess implements AutoCloseable {
     /** Waits until the API answers; fails at once when the process exits. */
     public void awaitReady() throws InterruptedException, IOException {
         process.awaitReady(this::status, startTimeout);
+    }
+
+    /** The agent's JVM: the process itself, or the launcher's child that runs the agent. */
+    public ProcessHandle jvm() {
+        return process.jvm();
+    }
+
+    /** The process procd would track (the launcher when there is one): its exit, or -1 on timeout. */
+    public int awaitTrackedExit(Duration timeout) throws InterruptedException {
+        return process.awaitTrackedExit(timeout);
+    }
+
+    /** Waits for the JVM to exit (it is not the test's child behind a launcher); false on timeout. */
+    public boolean awaitJvmExit(Duration timeout) throws InterruptedException {
+        return process.awaitJvmExit(timeout);
     }
 
     public JsonObject status() throws IOException, InterruptedException {
@@ -121,7 +142,7 @@ public final class AgentProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** The JVM's command line, from /proc: what a launcher in between finally exec'd. */
+    /** The JVM's command line, from /proc: what a launcher in between finally ran. */
     public List<String> commandLine() throws IOException {
         return process.commandLine();
     }
@@ -152,7 +173,10 @@ public final class AgentProcess implements AutoCloseable {
         process.signal(name);
     }
 
-    /** Waits for the process to exit; returns its status, or -1 on timeout. */
+    /**
+     * Waits for the agent to exit, its JVM too (behind a launcher the JVM drains after the launcher
+     * has gone); returns the process's status, or -1 on timeout.
+     */
     public int awaitExit(Duration timeout) throws InterruptedException {
         return process.awaitExit(timeout);
     }
@@ -162,6 +186,7 @@ public final class AgentProcess implements AutoCloseable {
         return process.stop(timeout);
     }
 
+    /** Whether the agent runs: the process or its JVM. */
     public boolean isAlive() {
         return process.isAlive();
     }

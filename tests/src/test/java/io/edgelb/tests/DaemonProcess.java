@@ -31,6 +31,8 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path log;
     private final Duration stopTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The JVM: the launcher's child once it runs one (it outlives a launcher that got SIGTERM). */
+    private ProcessHandle jvm;
 
     private DaemonProcess(String name, Process process, Path log, Duration stopTimeout) {
         this.name = name;
@@ -58,6 +60,7 @@ public final class DaemonProcess implements AutoCloseable {
             }
             try {
                 probe.get();
+                jvm(); // remembered while the launcher still runs it
                 return;
             } catch (IOException notYet) {
                 process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval while the JVM starts
@@ -91,6 +94,42 @@ public final class DaemonProcess implements AutoCloseable {
             }
             process.waitFor(5, TimeUnit.MILLISECONDS); // poll interval
         }
+        jvm(); // remembered while the launcher still runs it
+    }
+
+    /**
+     * The daemon's JVM: the process itself, or the launcher's child that runs the daemon (not the
+     * JVMs of its class data sharing steps). Remembered once found, so that it is known after the
+     * launcher has exited.
+     */
+    public synchronized ProcessHandle jvm() {
+        if (jvm == null) {
+            ProcessHandle child = process.toHandle().children()
+                    .filter(candidate -> candidate.info().arguments().map(a -> List.of(a).contains("run")).orElse(false))
+                    .findFirst().orElse(null);
+            if (child == null) {
+                return process.toHandle(); // the JVM itself, or a launcher that runs no daemon yet
+            }
+            jvm = child;
+        }
+        return jvm;
+    }
+
+    /** The process procd would track (the launcher when there is one): its exit, or -1 on timeout. */
+    public int awaitTrackedExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** Waits for the JVM to exit (it is not the test's child behind a launcher); false on timeout. */
+    public boolean awaitJvmExit(Duration timeout) throws InterruptedException {
+        try {
+            jvm().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** GET http://ADDRESS/PATH from the test JVM: the response (any status). */
@@ -111,9 +150,15 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to exit; returns its status, or -1 on timeout. */
+    /**
+     * Waits for the daemon to exit, its JVM too (behind a launcher the JVM drains after the launcher
+     * has gone); returns the process's status, or -1 on timeout.
+     */
     public int awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int status = awaitTrackedExit(timeout);
+        long left = Math.max(0, deadline - System.nanoTime());
+        return status != -1 && awaitJvmExit(Duration.ofNanos(left)) ? status : -1;
     }
 
     /** Stops it as procd does (SIGTERM) and returns the exit status, or -1 when it did not exit in time. */
@@ -127,8 +172,9 @@ public final class DaemonProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Whether the daemon runs: the process or its JVM. */
     public boolean isAlive() {
-        return process.isAlive();
+        return process.isAlive() || jvm().isAlive();
     }
 
     /** The process id (behind {@code ip netns exec} or an exec'ing launcher, that is the JVM's). */
@@ -136,18 +182,18 @@ public final class DaemonProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** The command line from /proc: what a launcher in between finally exec'd. */
+    /** The JVM's command line from /proc: what a launcher in between finally ran. */
     public List<String> commandLine() throws IOException {
         return List.of(proc("cmdline").split("\0"));
     }
 
-    /** The files the process has mapped: shared libraries and CDS archives. */
+    /** The files the JVM has mapped: shared libraries and CDS archives. */
     public String maps() throws IOException {
         return proc("maps");
     }
 
     private String proc(String file) throws IOException {
-        return Files.readString(Path.of("/proc", Long.toString(process.pid()), file), StandardCharsets.UTF_8);
+        return Files.readString(Path.of("/proc", Long.toString(jvm().pid()), file), StandardCharsets.UTF_8);
     }
 
     public String log() throws IOException {
@@ -157,11 +203,15 @@ public final class DaemonProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL when it has not exited within the stop timeout; deletes the log. */
     @Override
     public void close() throws Exception {
+        ProcessHandle java = jvm();
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+        }
+        if (java.isAlive() && !awaitJvmExit(Duration.ofSeconds(30))) {
+            java.destroyForcibly();
         }
         Files.deleteIfExists(log);
     }

@@ -6,6 +6,8 @@ import com.eclipsesource.json.JsonObject;
 import io.edgelb.agent.api.AgentControl;
 import io.edgelb.agent.api.AgentFacts;
 import io.edgelb.agent.api.ApiServer;
+import io.edgelb.agent.handoff.AdoptedListeners;
+import io.edgelb.agent.handoff.ListenerHandoff;
 import io.edgelb.model.secret.ApiToken;
 import io.edgelb.agent.api.MetricsReport;
 import io.edgelb.agent.api.StatusReport;
@@ -58,6 +60,7 @@ public final class Agent implements AgentControl {
     private final EventLoopGroup group;
     private final HealthCheckService health;
     private final Reconciler reconciler;
+    private final AdoptedListeners adopted; // control thread after the constructor
     private final ScheduledExecutorService control;
     private final LongSupplier clock = System::currentTimeMillis;
     private final long startedAt = clock.getAsLong();
@@ -87,7 +90,9 @@ public final class Agent implements AgentControl {
         this.transport = transport;
         this.group = transport.newGroup(workers, "edgelb-io");
         this.health = new HealthCheckService(group, transport, MAX_CONCURRENT_CHECKS);
-        this.reconciler = new Reconciler(new RelayServer(transport, group), health, clock,
+        // Restart hand-off: the sockets a stopping agent passes on, adopted by the first apply.
+        this.adopted = AdoptedListeners.receive(transport, group, Path.of(settings.stateDir()));
+        this.reconciler = new Reconciler(new RelayServer(transport, group, adopted), health, clock,
                 new SystemDetection(new ProcessCommandRunner()).applier(settings), this::queueSystemRefresh);
         this.control = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "edgelb-control");
@@ -137,6 +142,8 @@ public final class Agent implements AgentControl {
             reconciler.apply(composed);
         } catch (RelayServer.BindException | SystemCommandException e) {
             throw new IllegalStateException(e.getMessage());
+        } finally {
+            adopted.closeRest(); // restart hand-off: sockets no listener of this configuration took
         }
         AgentSettings settings = config.agent();
         try {
@@ -373,13 +380,28 @@ public final class Agent implements AgentControl {
                 return;
             }
             shuttingDown = true;
-            long timeoutMs = reconciler.running().agent().shutdownTimeoutMs();
-            reconciler.closeListeners();
-            int open = reconciler.openConnections();
-            Logger.info("stopping ({}): listeners closed, waiting up to {} ms for {} open connection(s)", why,
-                    timeoutMs, open);
-            waitForConnections(clock.getAsLong() + timeoutMs);
+            // Restart hand-off (io.edgelb.agent.handoff): a successor may take the listening sockets first.
+            ListenerHandoff.offer(transport, group, Path.of(reconciler.running().agent().stateDir()), control,
+                    this::releaseForSuccessor, taken -> drain(why));
         });
+    }
+
+    /** Control thread: a successor takes over; it binds the API itself, so that goes now. */
+    private List<io.netty.channel.ServerChannel> releaseForSuccessor() {
+        ApiServer current = api;
+        if (current != null) {
+            current.close();
+        }
+        return reconciler.listeningChannels();
+    }
+
+    private void drain(String why) {
+        long timeoutMs = reconciler.running().agent().shutdownTimeoutMs();
+        reconciler.closeListeners();
+        int open = reconciler.openConnections();
+        Logger.info("stopping ({}): listeners closed, waiting up to {} ms for {} open connection(s)", why,
+                timeoutMs, open);
+        waitForConnections(clock.getAsLong() + timeoutMs);
     }
 
     private void waitForConnections(long deadline) {

@@ -134,6 +134,11 @@ final class ListenerSockets {
         bound.clear();
     }
 
+    /** The listening sockets, for a hand-off to the next agent at shutdown. */
+    List<ServerChannel> channels() {
+        return bound.values().stream().map(Bound::channel).toList();
+    }
+
     boolean isBound(String listenerId) {
         return bound.containsKey(listenerId);
     }

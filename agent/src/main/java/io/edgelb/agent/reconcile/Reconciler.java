@@ -327,6 +327,11 @@ public final class Reconciler {
         sockets.closeAll();
     }
 
+    /** The relay listeners' sockets (restart hand-off); control thread. */
+    public List<io.netty.channel.ServerChannel> listeningChannels() {
+        return sockets.channels();
+    }
+
     /** Closes every open connection (end of a shutdown's grace period). */
     public int closeAllConnections() {
         int closed = 0;

@@ -1,5 +1,6 @@
 package io.edgelb.agent.relay;
 
+import io.edgelb.agent.handoff.AdoptedListeners;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.Listener;
@@ -20,10 +21,16 @@ public final class RelayServer {
 
     private final Transport transport;
     private final EventLoopGroup group;
+    private final AdoptedListeners adopted; // restart hand-off: sockets the previous agent passed on
 
     public RelayServer(Transport transport, EventLoopGroup group) {
+        this(transport, group, AdoptedListeners.none());
+    }
+
+    public RelayServer(Transport transport, EventLoopGroup group, AdoptedListeners adopted) {
         this.transport = transport;
         this.group = group;
+        this.adopted = adopted;
     }
 
     public Transport transport() {
@@ -39,11 +46,15 @@ public final class RelayServer {
         String address = settings.address();
         int port = settings.port();
         InetSocketAddress socketAddress = new InetSocketAddress(IpLiteral.parse(address), port);
-        ServerChannel channel = transport.newServerChannel();
+        ServerChannel handedOver = adopted.take(address, port); // hand-off: already bound and listening
+        ServerChannel channel = handedOver != null ? handedOver : transport.newServerChannel();
         channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
         channel.pipeline().addLast(new Acceptor(listener, group, transport));
         try {
             group.next().register(channel).syncUninterruptibly();
+            if (handedOver != null) {
+                return channel;
+            }
             ChannelFuture bound = channel.bind(socketAddress);
             if (!bound.awaitUninterruptibly(BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS) || !channel.isActive()) {
                 Throwable cause = bound.cause();

@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * The agent as the init script starts it on a router, from a staging root the packages were
- * unpacked into: {@code ROOT/usr/sbin/edgelb run --config FILE}, which execs the packaged runtime's
- * java, so the process is the JVM itself. An {@link AgentProcess} on
+ * unpacked into: {@code ROOT/usr/sbin/edgelb run --config FILE}, which runs the packaged runtime's
+ * java as its child (procd tracks the launcher; the JVM may drain on after it has exited). An {@link AgentProcess} on
  * {@link AgentCommand#installed}: EDGELB_JAVA_OPTS stays unset, so the launcher asks uci.
  */
 final class InstalledAgent implements AutoCloseable {
@@ -38,7 +38,17 @@ final class InstalledAgent implements AutoCloseable {
         return agent.awaitStatus(condition, timeout, what);
     }
 
-    /** The JVM's command line, from /proc (the launcher exec'd it in its own process). */
+    /** The launcher's java child, remembered (it drains on after a launcher that got SIGTERM). */
+    private synchronized ProcessHandle jvm() {
+        if (jvm == null) {
+            jvm = process.toHandle().children()
+                    .filter(child -> child.info().arguments().map(a -> List.of(a).contains("run")).orElse(false))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the launcher runs no java"));
+        }
+        return jvm;
+    }
+
+    /** The JVM's command line, from /proc (the launcher's child). */
     List<String> commandLine() throws IOException {
         return agent.commandLine();
     }
@@ -52,7 +62,10 @@ final class InstalledAgent implements AutoCloseable {
         agent.signal(name);
     }
 
-    /** Stops it as procd does (SIGTERM) and returns the exit status, or -1 when it did not exit in time. */
+    /**
+     * Stops it as procd does (SIGTERM) and returns the launcher's exit status once the JVM has
+     * exited too, or -1 when either did not exit in time.
+     */
     int stop() throws IOException, InterruptedException {
         return agent.stop(Duration.ofSeconds(30));
     }
