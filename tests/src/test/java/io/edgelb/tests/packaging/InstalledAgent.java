@@ -38,16 +38,6 @@ final class InstalledAgent implements AutoCloseable {
         return agent.awaitStatus(condition, timeout, what);
     }
 
-    /** The launcher's java child, remembered (it drains on after a launcher that got SIGTERM). */
-    private synchronized ProcessHandle jvm() {
-        if (jvm == null) {
-            jvm = process.toHandle().children()
-                    .filter(child -> child.info().arguments().map(a -> List.of(a).contains("run")).orElse(false))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("the launcher runs no java"));
-        }
-        return jvm;
-    }
-
     /** The JVM's command line, from /proc (the launcher's child). */
     List<String> commandLine() throws IOException {
         return agent.commandLine();
