@@ -223,12 +223,12 @@ public final class Agent implements AgentControl {
 
     @Override
     public JsonObject status() {
-        return StatusReport.build(facts(), reconciler, clock.getAsLong()).add("hub", hub.describe());
+        return StatusReport.build(facts(), reconciler.state(), clock.getAsLong()).add("hub", hub.describe());
     }
 
     @Override
     public String metrics() {
-        return MetricsReport.render(facts(), reconciler);
+        return MetricsReport.render(facts(), reconciler.state());
     }
 
     private AgentFacts facts() {
