@@ -14,7 +14,9 @@ public record AgentSettings(
         long shutdownTimeoutMs,
         String logLevel,
         String firewall,
-        String network) {
+        String network,
+        String heap,
+        String javaOpts) {
 
     public static final String DEFAULT_API = "127.0.0.1:8089";
     /** Runtime state goes to tmpfs: no flash wear on a router. */
@@ -28,6 +30,13 @@ public record AgentSettings(
     public static final String DEFAULT_FIREWALL = "auto";
     /** VXLAN applier: detected ({@code auto}) or forced: {@code netifd} (OpenWrt) or {@code iproute2}. */
     public static final String DEFAULT_NETWORK = "auto";
+
+    /** Without the JVM options ({@code heap}, {@code java_opts}): the init script reads those, not the agent. */
+    public AgentSettings(boolean enabled, String api, String apiTokenFile, String stateDir, int workers,
+                         long drainTimeoutMs, long shutdownTimeoutMs, String logLevel, String firewall, String network) {
+        this(enabled, api, apiTokenFile, stateDir, workers, drainTimeoutMs, shutdownTimeoutMs, logLevel, firewall,
+                network, null, null);
+    }
 
     public static AgentSettings defaults() {
         return new AgentSettings(true, DEFAULT_API, null, DEFAULT_STATE_DIR, AUTO_WORKERS, DEFAULT_DRAIN_TIMEOUT_MS,

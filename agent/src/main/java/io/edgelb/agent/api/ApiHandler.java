@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -31,6 +33,9 @@ import org.tinylog.Logger;
  * sends basic auth only after a 401 and never retries a POST, and on older releases cannot add
  * headers: {@code uclient-fetch --post-file=/var/run/edgelb/api.token} keeps the token off the
  * command line.
+ *
+ * <p>Pipelined requests are answered in the order they came, each when its turn is done; after a
+ * request with {@code Connection: close} nothing more is read.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Named in every 404, so a user who tries the API's root learns what there is. */
@@ -41,8 +46,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** A token file holds 64 hex digits and a newline; a body much longer is not a token. */
     private static final int MAX_TOKEN_BODY = 256;
 
+    /** Requests answered or waiting on one connection before it stops being read. */
+    private static final int MAX_PIPELINED = 8;
+
     private final AgentControl agent;
     private final ApiToken token;
+    // Event loop of this connection only (the handler is per connection):
+    private final java.util.ArrayDeque<Answer> queued = new java.util.ArrayDeque<>();
+    private boolean closing;
+
+    private record Answer(CompletableFuture<FullHttpResponse> response, boolean keepAlive) {
+    }
 
     ApiHandler(AgentControl agent, ApiToken token) {
         this.agent = agent;
@@ -51,7 +65,59 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (closing) {
+            return; // after a request that said Connection: close, nothing more is read (RFC 9112 9.6)
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        CompletableFuture<FullHttpResponse> response;
+        if (request.decoderResult().isFailure()) {
+            // What netty could not decode is answered, never served: the request is not what it seems.
+            keepAlive = false;
+            response = CompletableFuture.completedFuture(undecodable(request.decoderResult().cause()));
+        } else {
+            response = answer(ctx, request);
+        }
+        closing = !keepAlive;
+        queued.addLast(new Answer(response, keepAlive));
+        if (queued.size() >= MAX_PIPELINED) {
+            ctx.channel().config().setAutoRead(false); // back-pressure: a client that never reads stops being read
+        }
+        response.whenComplete((r, e) -> ctx.executor().execute(() -> flushInOrder(ctx)));
+    }
+
+    /** Event loop: a pipelined request is answered after every request before it (RFC 9112 9.3.2). */
+    private void flushInOrder(ChannelHandlerContext ctx) {
+        while (!queued.isEmpty() && queued.peekFirst().response().isDone()) {
+            Answer next = queued.removeFirst();
+            FullHttpResponse response;
+            try {
+                response = next.response().join();
+            } catch (RuntimeException failure) {
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(cause.getMessage()));
+            }
+            reply(ctx, next.keepAlive(), response);
+            if (!next.keepAlive()) {
+                queued.clear();
+                return;
+            }
+        }
+        if (queued.size() < MAX_PIPELINED && !closing && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private static FullHttpResponse undecodable(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+        }
+        return error(HttpResponseStatus.BAD_REQUEST, "malformed request: " + cause.getClass().getSimpleName());
+    }
+
+    private CompletableFuture<FullHttpResponse> answer(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = request.uri();
         int query = path.indexOf('?');
         if (query >= 0) {
@@ -60,41 +126,39 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpMethod method = request.method();
         if (path.equals("/api/status") || path.equals("/metrics") || path.equals("/api/history")) {
             if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-                reply(ctx, keepAlive, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET"));
-                return;
+                return done(error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET"));
             }
-            reply(ctx, keepAlive, path.equals("/metrics")
+            return done(path.equals("/metrics")
                     ? text(HttpResponseStatus.OK, PROMETHEUS_TEXT, agent.metrics())
                     : json(HttpResponseStatus.OK, path.equals("/api/history") ? agent.history() : agent.status()));
-            return;
         }
         Matcher member = MEMBER_ACTION.matcher(path);
         boolean isReload = path.equals("/api/reload");
         if (!member.matches() && !isReload) {
-            reply(ctx, keepAlive, error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + " (" + ENDPOINTS + ")"));
-            return;
+            return done(error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path + " (" + ENDPOINTS + ")"));
         }
         if (!method.equals(HttpMethod.POST)) {
-            reply(ctx, keepAlive, error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST"));
-            return;
+            return done(error(HttpResponseStatus.METHOD_NOT_ALLOWED, "use POST"));
         }
         FullHttpResponse denied = authorize(ctx, request);
         if (denied != null) {
-            reply(ctx, keepAlive, denied);
-            return;
+            return done(denied);
         }
         if (isReload) {
             Logger.info("reload requested through the API");
-            respondLater(ctx, keepAlive, agent.reload().thenApply(outcome -> json(
+            return agent.reload().thenApply(outcome -> json(
                     outcome.getBoolean("ok", false) ? HttpResponseStatus.OK : HttpResponseStatus.UNPROCESSABLE_ENTITY,
-                    outcome)));
-            return;
+                    outcome));
         }
         String id = member.group(1);
         boolean drain = member.group(2).equals("drain");
-        respondLater(ctx, keepAlive, agent.setDrained(id, drain).thenApply(found -> found
+        return agent.setDrained(id, drain).thenApply(found -> found
                 ? json(HttpResponseStatus.OK, Json.object().add("member", id).add("drained", drain))
-                : error(HttpResponseStatus.NOT_FOUND, "no member '" + id + "'")));
+                : error(HttpResponseStatus.NOT_FOUND, "no member '" + id + "'"));
+    }
+
+    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse response) {
+        return CompletableFuture.completedFuture(response);
     }
 
     /** Null when the caller may write; else the refusal to send. */
@@ -135,13 +199,6 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         return null;
-    }
-
-    private static void respondLater(ChannelHandlerContext ctx, boolean keepAlive,
-                                     CompletableFuture<FullHttpResponse> pending) {
-        pending.whenComplete((response, failure) -> ctx.executor().execute(() -> reply(ctx, keepAlive,
-                failure == null ? response
-                        : error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(failure.getMessage())))));
     }
 
     private static void reply(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {

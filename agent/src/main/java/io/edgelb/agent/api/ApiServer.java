@@ -5,6 +5,7 @@ import io.edgelb.model.HostPort;
 import io.edgelb.model.secret.ApiToken;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -46,12 +47,20 @@ public final class ApiServer implements AutoCloseable {
                                 new ApiHandler(agent, token));
                     }
                 });
+        // Not syncUninterruptibly(): it rethrows netty's checked NativeIoException undeclared, past
+        // every catch (RuntimeException) of the reload path. The bind's cause is read instead.
+        ChannelFuture bound;
         try {
-            Channel channel = bootstrap.bind(address.toSocketAddress()).syncUninterruptibly().channel();
-            return new ApiServer(channel, address);
+            bound = bootstrap.bind(address.toSocketAddress()).awaitUninterruptibly();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open the API on " + address + ": " + e.getMessage(), e);
         }
+        if (!bound.isSuccess()) {
+            bound.channel().close();
+            throw new IllegalStateException("cannot open the API on " + address + ": "
+                    + (bound.cause() == null ? "bind failed" : bound.cause().getMessage()), bound.cause());
+        }
+        return new ApiServer(bound.channel(), address);
     }
 
     public HostPort address() {

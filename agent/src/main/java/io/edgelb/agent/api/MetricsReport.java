@@ -2,7 +2,8 @@ package io.edgelb.agent.api;
 
 import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.pool.PoolRuntime;
-import io.edgelb.agent.reconcile.Reconciler;
+import io.edgelb.agent.reconcile.RunningState;
+import io.edgelb.agent.reconcile.SystemView;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.model.OperatingStatus;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class MetricsReport {
     private MetricsReport() {
     }
 
-    public static String render(AgentFacts facts, Reconciler reconciler) {
+    public static String render(AgentFacts facts, RunningState running) {
         MetricsReport m = new MetricsReport();
         m.family("edgelb_info", "gauge", "Agent version and data-plane transport.");
         m.sample("edgelb_info", "version=\"" + escape(facts.version()) + "\",transport=\"" + facts.transport() + "\"", 1);
@@ -31,7 +32,7 @@ public final class MetricsReport {
                 facts.lastReload() == null || facts.lastReload().ok() ? 1 : 0);
 
         // dnat listeners are forwarded by the kernel, uncounted: no series rather than a false 0.
-        List<ListenerRuntime> listeners = reconciler.listeners().values().stream()
+        List<ListenerRuntime> listeners = running.listeners().values().stream()
                 .filter(l -> !l.settings().mode().uciName().equals("dnat")).toList();
         m.listeners(listeners, "edgelb_listener_connections_active", "gauge", "Open client connections.",
                 ListenerRuntime::activeConnections);
@@ -55,7 +56,7 @@ public final class MetricsReport {
         m.listeners(listeners, "edgelb_listener_bytes_out_total", "counter", "Bytes sent to clients.",
                 ListenerRuntime::bytesOut);
 
-        List<PoolRuntime> pools = List.copyOf(reconciler.pools().values());
+        List<PoolRuntime> pools = List.copyOf(running.pools().values());
         m.members(pools, "edgelb_member_up", "gauge", "1 if the member takes new connections.",
                 mr -> mr.acceptsNewConnections() ? 1 : 0);
         m.family("edgelb_member_status", "gauge", "Operating status of the member (one series per status, 1 = current).");
@@ -84,22 +85,18 @@ public final class MetricsReport {
                 MemberRuntime::bytesIn);
         m.members(pools, "edgelb_member_bytes_out_total", "counter", "Bytes relayed from the member to clients.",
                 MemberRuntime::bytesOut);
-        if (reconciler.system() != null) {
-            m.dnat(reconciler.system());
+        if (running.system() != null) {
+            m.dnat(running.system());
         }
         return m.out.toString();
     }
 
     /** The kernel path: how many of each dnat listener's map slots a member holds (0: no new connections). */
-    private void dnat(io.edgelb.uci.system.SystemApplier system) {
+    private void dnat(SystemView system) {
         String name = "edgelb_dnat_member_slots";
         family(name, "gauge", "Slots of the dnat listener's kernel map that send to the member.");
-        for (io.edgelb.uci.system.DnatListener listener : system.dnat().listeners()) {
-            io.edgelb.uci.system.SlotTable slots = system.dnat().slots(listener.id());
-            if (slots == null) {
-                continue;
-            }
-            slots.shares().forEach((member, count) -> sample(name, "listener=\"" + escape(listener.id())
+        for (SystemView.Dnat listener : system.dnat()) {
+            listener.shares().forEach((member, count) -> sample(name, "listener=\"" + escape(listener.listenerId())
                     + "\",member=\"" + escape(member) + "\"", count));
         }
         single("edgelb_system_apply_ok", "gauge", "0 while the last VXLAN/DNAT command failed.",

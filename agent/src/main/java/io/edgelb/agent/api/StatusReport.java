@@ -6,7 +6,8 @@ import com.eclipsesource.json.JsonObject;
 import io.edgelb.agent.health.MemberHealth;
 import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.pool.PoolRuntime;
-import io.edgelb.agent.reconcile.Reconciler;
+import io.edgelb.agent.reconcile.RunningState;
+import io.edgelb.agent.reconcile.SystemView;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.sync.HubObjects;
 import io.edgelb.model.Listener;
@@ -27,7 +28,7 @@ public final class StatusReport {
     private StatusReport() {
     }
 
-    public static JsonObject build(AgentFacts facts, Reconciler reconciler, long nowMillis) {
+    public static JsonObject build(AgentFacts facts, RunningState running, long nowMillis) {
         JsonObject status = Json.object()
                 .add("version", facts.version())
                 .add("transport", facts.transport())
@@ -39,20 +40,20 @@ public final class StatusReport {
                 .add("reload_failures", facts.reloadFailures())
                 .add("last_reload", lastReload(facts.lastReload()));
         JsonArray listeners = new JsonArray();
-        for (ListenerRuntime listener : reconciler.listeners().values()) {
-            listeners.add(listener(listener, reconciler.isListening(listener.id())));
+        for (ListenerRuntime listener : running.listeners().values()) {
+            listeners.add(listener(listener, running.isListening(listener.id())));
         }
         JsonArray pools = new JsonArray();
-        for (PoolRuntime pool : reconciler.pools().values()) {
+        for (PoolRuntime pool : running.pools().values()) {
             pools.add(pool(pool, nowMillis));
         }
         JsonArray leaving = new JsonArray();
-        for (MemberRuntime member : reconciler.leaving()) {
+        for (MemberRuntime member : running.leaving()) {
             leaving.add(member(member, nowMillis));
         }
         status.add("listeners", listeners).add("pools", pools).add("removed_members", leaving);
-        if (reconciler.system() != null) {
-            status.add("system", system(reconciler.system()));
+        if (running.system() != null) {
+            status.add("system", system(running.system()));
         }
         return status;
     }
@@ -61,7 +62,7 @@ public final class StatusReport {
      * What edgelb programmed into the kernel: VXLAN links and, per dnat listener, how many of its map's
      * slots each member holds (0 = no new connections), plus the last failed system command.
      */
-    private static JsonObject system(SystemApplier system) {
+    private static JsonObject system(SystemView system) {
         JsonArray links = new JsonArray();
         for (VxlanLink link : system.links()) {
             JsonArray remotes = new JsonArray();
@@ -71,16 +72,12 @@ public final class StatusReport {
                     .add("mtu", link.mtu()));
         }
         JsonArray dnat = new JsonArray();
-        for (DnatListener listener : system.dnat().listeners()) {
-            SlotTable slots = system.dnat().slots(listener.id());
-            if (slots == null) {
-                continue; // a reload replaced the table between the two reads
-            }
+        for (SystemView.Dnat listener : system.dnat()) {
             JsonObject members = Json.object();
-            for (Map.Entry<String, Integer> share : slots.shares().entrySet()) {
+            for (Map.Entry<String, Integer> share : listener.shares().entrySet()) {
                 members.add(share.getKey(), share.getValue());
             }
-            dnat.add(Json.object().add("listener", listener.id()).add("slots", slots.size())
+            dnat.add(Json.object().add("listener", listener.listenerId()).add("slots", listener.slots())
                     .add("snat", listener.snat()).add("members", members));
         }
         String error = system.lastError();

@@ -129,22 +129,6 @@ public final class Agent implements AgentControl {
     /** Control thread: the first apply, the token and the API; a failure message goes to the operator. */
     private void startServing(ConfigSource.Loaded initial, int workers) {
         Config config = initial.config();
-        localConfig = config;
-        hub.configure(config.hub(), this::deliverHubState, this::status);
-        Config composed = hub.compose(config);
-        List<String> hubErrors = HubFollower.problemsOf(composed);
-        if (!hubErrors.isEmpty()) {
-            Logger.error("the persisted hub state does not fit the local configuration; serving local objects only:");
-            hubErrors.forEach(e -> Logger.error("  {}", e));
-            composed = config;
-        }
-        try {
-            reconciler.apply(composed);
-        } catch (RelayServer.BindException | SystemCommandException e) {
-            throw new IllegalStateException(e.getMessage());
-        } finally {
-            adopted.closeRest(); // restart hand-off: sockets no listener of this configuration took
-        }
         AgentSettings settings = config.agent();
         try {
             token = ApiToken.loadOrCreate(Path.of(settings.effectiveTokenFile()));
@@ -152,16 +136,89 @@ public final class Agent implements AgentControl {
             throw new IllegalStateException("cannot read or create the API token file "
                     + settings.effectiveTokenFile() + ": " + e.getMessage());
         }
-        api = ApiServer.start(HostPort.parse(settings.api()), group, transport, this, token);
+        List<String> refused;
+        try {
+            refused = commitLocal(config, true);
+        } finally {
+            adopted.closeRest(); // restart hand-off: sockets no listener of this configuration took
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", refused));
+        }
         generation = 1;
         lastReload = new AgentFacts.LastReload(clock.getAsLong(), true, List.of(), initial.warnings());
         initial.warnings().forEach(w -> Logger.warn("{}", w));
+        Config composed = reconciler.running();
         Logger.info("edgelb {} serving generation 1 of {}: {} listener(s), {} pool(s), {} member(s); "
                         + "{} event loop(s), transport {}; API http://{}/api/status",
                 version, source.describe(), composed.listeners().size(), composed.pools().size(),
                 composed.members().size(), workers, transport, api.address());
         scheduleDrainSweep();
         control.scheduleWithFixedDelay(this::sampleTraffic, 0, traffic.intervalMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Control thread: the one path from a valid local snapshot (at start or a reload) to what runs.
+     * The hub's objects are composed in and the whole checked, the API's new address is bound, then
+     * the snapshot is reconciled; only after that commit do the API move and the hub client follow
+     * the new settings. Returns what refused it, or nothing; a refusal changes nothing that runs.
+     */
+    private List<String> commitLocal(Config local, boolean first) {
+        Config composed = hub.composeFor(local.hub(), local);
+        List<String> hubErrors = HubFollower.problemsOf(composed);
+        if (!hubErrors.isEmpty()) {
+            if (!first) {
+                return hubErrors;
+            }
+            Logger.error("the persisted hub state does not fit the local configuration; serving local objects only:");
+            hubErrors.forEach(e -> Logger.error("  {}", e));
+            composed = local;
+        }
+        String emptied = first ? null : refuseClosingEveryListener(reconciler.running(), composed, local);
+        if (emptied != null) {
+            return List.of(emptied);
+        }
+        HostPort apiAddress = HostPort.parse(local.agent().api());
+        ApiServer moved = null;
+        if (first || !apiAddress.equals(api.address())) {
+            try {
+                moved = ApiServer.start(apiAddress, group, transport, this, token);
+            } catch (IllegalStateException e) {
+                return List.of("agent: " + e.getMessage() + (first ? "" : "; the API stays on " + api.address()));
+            }
+        }
+        List<String> refused = reconcile(composed, "");
+        if (!refused.isEmpty()) {
+            if (moved != null) {
+                moved.close();
+            }
+            return refused;
+        }
+        if (moved != null) {
+            ApiServer old = api;
+            api = moved;
+            if (old != null) {
+                old.close();
+                Logger.info("API moved to http://{}/", moved.address());
+            }
+        }
+        localConfig = local;
+        hub.configure(local.hub(), this::deliverHubState, this::status);
+        return List.of();
+    }
+
+    /**
+     * An empty or truncated file parses as a valid configuration without listeners: applying it would
+     * close every listener. That is refused unless the file says it means it ({@code option enabled '0'}
+     * in {@code config agent}).
+     */
+    private static String refuseClosingEveryListener(Config running, Config next, Config local) {
+        if (running.listeners().isEmpty() || !next.listeners().isEmpty() || !local.agent().enabled()) {
+            return null;
+        }
+        return "the new configuration has no listeners and would close all " + running.listeners().size()
+                + " running (an empty or truncated file?); refused. To stop serving on purpose, set"
+                + " option enabled '0' in config agent";
     }
 
     // --- AgentControl (called from API event loops and signal handlers) ------------------------
@@ -182,7 +239,7 @@ public final class Agent implements AgentControl {
 
     @Override
     public JsonObject status() {
-        return StatusReport.build(facts(), reconciler, clock.getAsLong()).add("hub", hub.describe());
+        return StatusReport.build(facts(), reconciler.state(), clock.getAsLong()).add("hub", hub.describe());
     }
 
     @Override
@@ -201,7 +258,7 @@ public final class Agent implements AgentControl {
 
     @Override
     public String metrics() {
-        return MetricsReport.render(facts(), reconciler);
+        return MetricsReport.render(facts(), reconciler.state());
     }
 
     private AgentFacts facts() {
@@ -214,25 +271,27 @@ public final class Agent implements AgentControl {
         if (shuttingDown) {
             return Json.object().add("ok", false).add("errors", new JsonArray().add("the agent is shutting down"));
         }
-        ConfigSource.Loaded loaded = source.load();
         long now = clock.getAsLong();
+        try {
+            return reloadFrom(source.load(), now);
+        } catch (Exception | OutOfMemoryError e) {
+            // Whatever failed (netty rethrows checked exceptions undeclared), the reload is reported.
+            Logger.error(e, "reload failed");
+            return rejected(now, List.of("internal error while reloading: " + e), List.of());
+        }
+    }
+
+    private JsonObject reloadFrom(ConfigSource.Loaded loaded, long now) {
         if (!loaded.ok()) {
             return rejected(now, loaded.errors(), loaded.warnings());
         }
         Config previous = reconciler.running();
-        hub.configure(loaded.config().hub(), this::deliverHubState, this::status);
-        Config composed = hub.compose(loaded.config());
-        List<String> hubErrors = HubFollower.problemsOf(composed);
-        if (!hubErrors.isEmpty()) {
-            return rejected(now, hubErrors, loaded.warnings());
-        }
-        List<String> refused = reconcile(composed, "");
+        List<String> refused = commitLocal(loaded.config(), false);
         if (!refused.isEmpty()) {
             return rejected(now, refused, loaded.warnings());
         }
-        localConfig = loaded.config();
         List<String> warnings = new java.util.ArrayList<>(loaded.warnings());
-        warnings.addAll(applyAgentSettings(previous.agent(), loaded.config().agent()));
+        warnings.addAll(RestartOnlySettings.changed(previous.agent(), loaded.config().agent()));
         generation++;
         reloads++;
         lastReload = new AgentFacts.LastReload(now, true, List.of(), warnings);
@@ -275,24 +334,6 @@ public final class Agent implements AgentControl {
         reload.warnings().forEach(warnings::add);
         return Json.object().add("ok", reload.ok()).add("generation", generation).add("errors", errors)
                 .add("warnings", warnings);
-    }
-
-    /** Agent-level settings: the API moves at once; what sizes the process waits for a restart. */
-    private List<String> applyAgentSettings(AgentSettings before, AgentSettings after) {
-        List<String> notes = new java.util.ArrayList<>();
-        if (!before.api().equals(after.api())) {
-            try {
-                ApiServer moved = ApiServer.start(HostPort.parse(after.api()), group, transport, this, token);
-                ApiServer old = api;
-                api = moved;
-                old.close();
-                Logger.info("API moved to http://{}/", moved.address());
-            } catch (IllegalStateException e) {
-                notes.add("agent: " + e.getMessage() + "; the API stays on " + before.api());
-            }
-        }
-        notes.addAll(RestartOnlySettings.changed(before, after));
-        return notes;
     }
 
     /** Any thread (health loop, relay loops): hands a DNAT refresh to the control thread, once. */

@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * The agent options that a reload cannot apply because they size or place the running process
- * (event loops, files opened at start, the logger, the system backends chosen at start): a change
+ * (event loops, files opened at start, the logger, the system backends chosen at start, the JVM's
+ * heap and options, which the init script passes when it starts the process): a change
  * to one is reported, and takes effect at the next restart.
  */
 final class RestartOnlySettings {
@@ -21,7 +22,9 @@ final class RestartOnlySettings {
             new Option("api_token_file", AgentSettings::apiTokenFile),
             new Option("log_level", AgentSettings::logLevel),
             new Option("firewall", AgentSettings::firewall),
-            new Option("network", AgentSettings::network));
+            new Option("network", AgentSettings::network),
+            new Option("heap", AgentSettings::heap),
+            new Option("java_opts", AgentSettings::javaOpts));
 
     private RestartOnlySettings() {
     }

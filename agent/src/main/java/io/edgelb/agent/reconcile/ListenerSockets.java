@@ -139,14 +139,11 @@ final class ListenerSockets {
         return bound.values().stream().map(Bound::channel).toList();
     }
 
-    boolean isBound(String listenerId) {
-        return bound.containsKey(listenerId);
-    }
-
-    /** The address a listener's socket really has (its port when the configuration said 0), or null. */
-    java.net.InetSocketAddress localAddress(String listenerId) {
-        Bound b = bound.get(listenerId);
-        return b == null ? null : (java.net.InetSocketAddress) b.channel().localAddress();
+    /** The address each socket really has (its port when the configuration said 0): a copy to publish. */
+    Map<String, java.net.InetSocketAddress> boundAddresses() {
+        Map<String, java.net.InetSocketAddress> addresses = new LinkedHashMap<>();
+        bound.forEach((id, b) -> addresses.put(id, (java.net.InetSocketAddress) b.channel().localAddress()));
+        return java.util.Collections.unmodifiableMap(addresses);
     }
 
     private static String bindKey(Listener listener) {

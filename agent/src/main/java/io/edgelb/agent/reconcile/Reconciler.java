@@ -38,8 +38,9 @@ import org.tinylog.Logger;
  * previous system state and fails the apply, and so does a failed bind afterwards. Between
  * applies, health and drain changes of members move DNAT slots only ({@link #refreshSystem}).
  *
- * <p>Threading: {@link #apply} and the drain methods run on the control thread only. The data
- * plane reads the published runtimes (volatile routes, immutable pools) without locks.
+ * <p>Threading: every method runs on the control thread, which owns all fields here. The data
+ * plane reads the published runtimes (volatile routes, immutable pools) without locks; the API reads
+ * only {@link #state()}, one immutable {@link RunningState} published after every change.
  */
 public final class Reconciler {
     private final ListenerSockets sockets;
@@ -58,6 +59,8 @@ public final class Reconciler {
     private final Map<MemberRuntime, HealthMonitor> healthBasis = new java.util.IdentityHashMap<>();
     /** Removed members that still have connections: shown in status until they are done. */
     private final List<MemberRuntime> leaving = new ArrayList<>();
+    /** Written by the control thread after every change; the only field other threads read. */
+    private volatile RunningState state = RunningState.EMPTY;
 
     public Reconciler(RelayServer server, HealthCheckService health, LongSupplier clockMillis) {
         this(server, health, clockMillis, null, () -> { });
@@ -83,6 +86,14 @@ public final class Reconciler {
      * cannot be opened, changing nothing.
      */
     public void apply(Config next) throws RelayServer.BindException, SystemCommandException {
+        try {
+            applyChange(next);
+        } finally {
+            publish(); // a refusal may still have changed the system applier's last error
+        }
+    }
+
+    private void applyChange(Config next) throws RelayServer.BindException, SystemCommandException {
         Map<String, MemberRuntime> nextMembers = planMembers(next);
         Map<String, PoolRuntime> nextPools = planPools(next, nextMembers);
         Map<String, ListenerRuntime> nextListeners = planListeners(next, nextPools);
@@ -148,18 +159,26 @@ public final class Reconciler {
         } catch (SystemCommandException e) {
             Logger.error("could not update the DNAT members: {}", e.getMessage());
         }
+        publish();
+    }
+
+    /** Control thread: makes what runs now visible to the API, in one write. */
+    private void publish() {
+        state = new RunningState(running, listeners, pools, List.copyOf(leaving), sockets.boundAddresses(),
+                system == null ? null : SystemView.of(system));
+    }
+
+    /** Any thread: what runs, as last published by the control thread. */
+    public RunningState state() {
+        return state;
     }
 
     /** Agent stop: the kernel must not keep balancing once nothing checks the members. */
     public void removeSystemDnat() {
         if (system != null) {
             system.removeDnat();
+            publish();
         }
-    }
-
-    /** The system applier, or null when this reconciler runs no system commands. */
-    public SystemApplier system() {
-        return system;
     }
 
     /** Keeps the runtime of every member whose endpoint is unchanged; new runtimes for the rest. */
@@ -307,6 +326,7 @@ public final class Reconciler {
             Logger.info("member {} enabled by the operator", member);
         }
         refreshSystem();
+        publish();
         return true;
     }
 
@@ -316,6 +336,7 @@ public final class Reconciler {
             leaving.remove(done);
         }
         leaving.removeIf(m -> m.activeConnections() == 0);
+        publish();
     }
 
     public boolean hasDrains() {
@@ -325,6 +346,7 @@ public final class Reconciler {
     /** Stops accepting on every listener (shutdown); open connections continue. */
     public void closeListeners() {
         sockets.closeAll();
+        publish();
     }
 
     /** The relay listeners' sockets (restart hand-off); control thread. */
@@ -354,7 +376,7 @@ public final class Reconciler {
         return open;
     }
 
-    // --- read-only views for the API (any thread; the maps are immutable snapshots) -------------
+    // --- control thread (and tests driving it) --------------------------------------------------
 
     public Config running() {
         return running;
@@ -372,18 +394,9 @@ public final class Reconciler {
         return members.get(id);
     }
 
-    public boolean isListening(String listenerId) {
-        return sockets.isBound(listenerId);
-    }
-
-    /** The bound address of a relay listener, or null when it does not listen. */
+    /** The bound address of a relay listener, or null when it does not listen (from the published state). */
     public java.net.InetSocketAddress localAddress(String listenerId) {
-        return sockets.localAddress(listenerId);
-    }
-
-    /** Removed members still finishing connections. */
-    public List<MemberRuntime> leaving() {
-        return List.copyOf(leaving);
+        return state.bound().get(listenerId);
     }
 
     static boolean sameMonitor(HealthMonitor a, HealthMonitor b) {

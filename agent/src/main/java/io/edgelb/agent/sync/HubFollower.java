@@ -49,6 +49,22 @@ public final class HubFollower implements AutoCloseable {
     }
 
     /**
+     * Control thread: what {@link #compose} will give once {@code next} is configured, changing nothing
+     * (the reload that brings {@code next} may still be refused): no hub objects when it disables the
+     * hub, else the state in force or, when there is none yet, the persisted one.
+     */
+    public Config composeFor(HubSettings next, Config local) {
+        if (!next.enabled()) {
+            return local;
+        }
+        HubState state = applied;
+        if (state == null) {
+            state = new HubStateFile(Path.of(next.stateFile())).load(next.agentId());
+        }
+        return HubObjects.compose(local, state == null ? null : HubObjects.namespaced(state.objects()));
+    }
+
+    /**
      * Errors that the hub objects cause in the composed snapshot (a port clash with a local
      * listener, say), as {@code hub: PATH: message}. The local part was validated on its own.
      */

@@ -19,14 +19,17 @@ class RestartOnlySettingsTest {
     @Test
     void eachRestartOnlyOptionThatChangedIsNamedOnce() {
         AgentSettings after = new AgentSettings(true, BEFORE.api(), "/etc/edgelb/token", "/tmp/x", 4,
-                BEFORE.drainTimeoutMs(), BEFORE.shutdownTimeoutMs(), "debug", "iptables", "iproute2");
+                BEFORE.drainTimeoutMs(), BEFORE.shutdownTimeoutMs(), "debug", "iptables", "iproute2", "48m",
+                "-XX:+UseSerialGC");
         assertEquals(List.of(
                 "agent: workers changed; it takes effect when the agent restarts",
                 "agent: state_dir changed; it takes effect when the agent restarts",
                 "agent: api_token_file changed; it takes effect when the agent restarts",
                 "agent: log_level changed; it takes effect when the agent restarts",
                 "agent: firewall changed; it takes effect when the agent restarts",
-                "agent: network changed; it takes effect when the agent restarts"),
+                "agent: network changed; it takes effect when the agent restarts",
+                "agent: heap changed; it takes effect when the agent restarts",
+                "agent: java_opts changed; it takes effect when the agent restarts"),
                 RestartOnlySettings.changed(BEFORE, after));
     }
 }

@@ -184,4 +184,41 @@ class ReloadTest {
             return probe.getLocalPort();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theApiReadsOneImmutableSnapshotThatEachChangeReplacesWhole() throws Exception {
+        TcpBackend a = closing(TcpBackend.start("a"));
+        TcpBackend b = closing(TcpBackend.start("b"));
+        TestConfig config = TestConfig.create().drainTimeoutMs(60_000)
+                .listener("web", "web").pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
+                .member("a", "web", a).member("b", "web", b);
+        RelayHarness harness = closing(new RelayHarness(Transport.nio())).apply(config.build());
+        Socket stream = closing(harness.connect("web"));
+        assertEquals("a", greeting(stream));
+        RunningState before = harness.reconciler().state();
+
+        harness.apply(config.without("a").listener("other", "web").build());
+        RunningState after = harness.reconciler().state();
+
+        assertEquals(List.of(), before.leaving(), "a published snapshot never changes");
+        assertEquals(java.util.Set.of("web"), before.bound().keySet());
+        assertEquals(2, before.config().members().size());
+        assertEquals(List.of("a"), after.leaving().stream().map(MemberRuntime::id).toList());
+        assertEquals(java.util.Set.of("web", "other"), after.bound().keySet());
+        assertTrue(after.isListening("other"));
+        assertEquals(after.bound().get("other").getPort(), harness.port("other"));
+        assertThrows(UnsupportedOperationException.class, () -> after.leaving().clear());
+        assertThrows(UnsupportedOperationException.class, () -> after.bound().clear());
+
+        stream.close();
+        Await.until(() -> {
+            try {
+                harness.onControl(harness.reconciler()::sweepDrains);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return harness.reconciler().state().leaving().isEmpty();
+        }, Duration.ofSeconds(10), "the removed member's last connection ends and a new snapshot says so");
+        assertEquals(1, after.leaving().size(), "the earlier snapshot still says what was true then");
+    }
 }

@@ -145,7 +145,6 @@ final class EdgelbMapper {
     }
 
     private static AgentSettings agent(OptionReader o) {
-        o.accept("heap", "java_opts"); // read by the init script to start the JVM
         return new AgentSettings(
                 o.bool("enabled", true),
                 o.string("api", AgentSettings.DEFAULT_API),
@@ -156,7 +155,10 @@ final class EdgelbMapper {
                 o.seconds("shutdown_timeout", AgentSettings.DEFAULT_SHUTDOWN_TIMEOUT_MS),
                 o.string("log_level", AgentSettings.DEFAULT_LOG_LEVEL),
                 o.string("firewall", AgentSettings.DEFAULT_FIREWALL),
-                o.string("network", AgentSettings.DEFAULT_NETWORK));
+                o.string("network", AgentSettings.DEFAULT_NETWORK),
+                // Read by the init script to start the JVM; kept so a reload can say they wait for a restart.
+                o.string("heap", null),
+                o.string("java_opts", null));
     }
 
     private static HubSettings hub(OptionReader o) {

@@ -134,7 +134,7 @@ class EdgelbConfigLoaderTest {
                 """.formatted(SERVER_KEY));
 
         assertEquals(new AgentSettings(true, "127.0.0.1:9090", "/etc/edgelb/api.token", "/tmp/edgelb", 2, 30_000,
-                2_500, "debug", "auto", "auto"), c.agent());
+                2_500, "debug", "auto", "auto", "24m", "-XX:+UseSerialGC"), c.agent());
         assertEquals(new HubSettings(true, List.of("tcp://hub.example.net:5570", "tcp://[2001:db8::1]:5570"),
                 SERVER_KEY, "/etc/edgelb/agent.key", "edge-1", HubSettings.DEFAULT_STATE_FILE), c.hub());
         assertEquals(List.of("http"), List.copyOf(c.listeners().keySet()));
