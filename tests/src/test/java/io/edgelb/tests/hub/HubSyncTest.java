@@ -149,7 +149,7 @@ class HubSyncTest {
         AgentProcess agent = closing(AgentProcess.start(config, api)); // closed again below: harmless
         agent.awaitStatus(s -> HubTestbed.members(s).containsKey("hub-m1"), SYNC, "r1 synced");
         Path stateFile = config.getParent().resolve("hub-state.json");
-        io.edgelb.agent.testing.Await.until(() -> Files.isRegularFile(stateFile), SYNC, stateFile + " written");
+        io.edgelb.testkit.Await.until(() -> Files.isRegularFile(stateFile), SYNC, stateFile + " written");
         FileTime written = Files.getLastModifiedTime(stateFile);
 
         hub.kill();
