@@ -89,10 +89,11 @@ public final class DaemonProcess implements AutoCloseable {
     public void awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!log().contains(text)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
+            // isAlive(), not the process's: behind a launcher the JVM logs on after the launcher exited.
+            if (!isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("no '" + text + "' in the " + name + "'s log:\n" + log());
             }
-            process.waitFor(5, TimeUnit.MILLISECONDS); // poll interval
+            awaitJvmExit(Duration.ofMillis(5)); // poll interval; returns at once when the JVM exits
         }
         jvm(); // remembered while the launcher still runs it
     }
