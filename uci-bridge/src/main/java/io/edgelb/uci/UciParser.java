@@ -298,6 +298,6 @@ public final class UciParser {
     }
 
     private UciParseException error(String reason) {
-        return new UciParseException(reason, in.lineCounter(), pos);
+        return new UciParseException(reason, in.lineCounter(), pos, Math.max(1, in.physicalLineAt(pos)));
     }
 }
