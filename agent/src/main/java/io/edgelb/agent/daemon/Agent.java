@@ -125,7 +125,7 @@ public final class Agent implements AgentControl {
         List<String> hubErrors = HubFollower.problemsOf(composed);
         if (!hubErrors.isEmpty()) {
             Logger.error("the persisted hub state does not fit the local configuration; serving local objects only:");
-            hubErrors.forEach(e -> Logger.error("  {}", e));
+            Logging.firstLines(hubErrors).forEach(e -> Logger.error("  {}", e));
             composed = config;
         }
         try {
@@ -143,7 +143,7 @@ public final class Agent implements AgentControl {
         api = ApiServer.start(HostPort.parse(settings.api()), group, transport, this, token);
         generation = 1;
         lastReload = new AgentFacts.LastReload(clock.getAsLong(), true, List.of(), initial.warnings());
-        initial.warnings().forEach(w -> Logger.warn("{}", w));
+        Logging.firstLines(initial.warnings()).forEach(w -> Logger.warn("{}", w));
         Logger.info("edgelb {} serving generation 1 of {}: {} listener(s), {} pool(s), {} member(s); "
                         + "{} event loop(s), transport {}; API http://{}/api/status",
                 version, source.describe(), composed.listeners().size(), composed.pools().size(),
@@ -209,7 +209,7 @@ public final class Agent implements AgentControl {
         generation++;
         reloads++;
         lastReload = new AgentFacts.LastReload(now, true, List.of(), warnings);
-        warnings.forEach(w -> Logger.warn("{}", w));
+        Logging.firstLines(warnings).forEach(w -> Logger.warn("{}", w));
         Config config = loaded.config();
         Logger.info("configuration generation {} applied: {} listener(s), {} pool(s), {} member(s)", generation,
                 config.listeners().size(), config.pools().size(), config.members().size());
@@ -237,7 +237,7 @@ public final class Agent implements AgentControl {
         reloadFailures++;
         lastReload = new AgentFacts.LastReload(now, false, errors, warnings);
         Logger.error("new configuration rejected; still serving generation {}:", generation);
-        errors.forEach(e -> Logger.error("  {}", e));
+        Logging.firstLines(errors).forEach(e -> Logger.error("  {}", e));
         return outcome(lastReload);
     }
 
