@@ -8,8 +8,8 @@ package io.edgelb.model;
 public final class ConfigLimits {
     /** Largest /etc/config/edgelb read (bytes). */
     public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
-    /** Largest persisted hub state read (bytes): the JSON of a maximal configuration fits. */
-    public static final int MAX_HUB_STATE_BYTES = 16 * 1024 * 1024;
+    /** Largest persisted hub state read (bytes): twice the hub's largest document (ConfigJson.MAX_CHARS). */
+    public static final int MAX_HUB_STATE_BYTES = 8 * 1024 * 1024;
     /** Largest token or key file read (bytes). */
     public static final int MAX_SECRET_FILE_BYTES = 4096;
 
