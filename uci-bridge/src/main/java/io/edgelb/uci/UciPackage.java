@@ -20,6 +20,10 @@ public final class UciPackage {
      */
     private final Map<String, UciSection> byName = new HashMap<>();
 
+    public int sectionCount() {
+        return sections.size();
+    }
+
     public List<UciSection> sections() {
         return List.copyOf(sections);
     }
