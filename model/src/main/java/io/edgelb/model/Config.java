@@ -38,7 +38,7 @@ public record Config(
     public List<Member> membersOf(String poolId) {
         List<Member> result = new ArrayList<>();
         for (Member member : members.values()) {
-            if (member.poolId().equals(poolId)) {
+            if (poolId.equals(member.poolId())) {
                 result.add(member);
             }
         }

@@ -1,7 +1,9 @@
 package io.edgelb.uci;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sections of one UCI file ({@code /etc/config/NAME}) in file order, editable the way libuci edits
@@ -12,6 +14,15 @@ public final class UciPackage {
     private final List<UciSection> sections = new ArrayList<>();
     /** libuci's {@code n_section}: every section ever created, named or not; deleting does not lower it. */
     private int sectionCounter;
+    /**
+     * The first section in {@link #sections} for each libuci name, so that a {@code config} line looks
+     * its name up in constant time (a scan per line made a 20,000-section file quadratic).
+     */
+    private final Map<String, UciSection> byName = new HashMap<>();
+
+    public int sectionCount() {
+        return sections.size();
+    }
 
     public List<UciSection> sections() {
         return List.copyOf(sections);
@@ -19,12 +30,7 @@ public final class UciPackage {
 
     /** The section libuci knows by this name (a section's name, or an anonymous section's cfg id), or null. */
     public UciSection section(String uciName) {
-        for (UciSection section : sections) {
-            if (section.uciName().equals(uciName)) {
-                return section;
-            }
-        }
-        return null;
+        return byName.get(uciName);
     }
 
     public List<UciSection> sectionsOfType(String type) {
@@ -58,7 +64,19 @@ public final class UciPackage {
 
     /** {@code uci delete pkg.NAME}; false when there was no such section. */
     public boolean deleteSection(String uciName) {
-        return sections.remove(section(uciName));
+        UciSection gone = section(uciName);
+        if (gone == null) {
+            return false;
+        }
+        sections.remove(gone);
+        byName.remove(uciName);
+        for (UciSection section : sections) { // another section may carry the same name: it is found now
+            if (section.uciName().equals(uciName)) {
+                byName.put(uciName, section);
+                break;
+            }
+        }
+        return true;
     }
 
     /** A {@code config} line; the caller has checked a repeated name for its type. */
@@ -72,6 +90,7 @@ public final class UciPackage {
         String uciName = name != null ? name : UciNames.anonymousId(sectionCounter, type);
         UciSection section = new UciSection(type, name, uciName, line);
         sections.add(section);
+        byName.putIfAbsent(uciName, section);
         return section;
     }
 

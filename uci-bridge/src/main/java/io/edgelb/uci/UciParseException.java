@@ -9,12 +9,28 @@ public final class UciParseException extends Exception {
     private final String reason;
     private final int line;
     private final int byteOffset;
+    private final int fileLine;
 
     public UciParseException(String reason, int line, int byteOffset) {
+        this(reason, line, byteOffset, Math.max(1, line));
+    }
+
+    /** {@code fileLine}: the line of the file the error is on, as an editor counts (from 1). */
+    public UciParseException(String reason, int line, int byteOffset, int fileLine) {
         super("Parse error (" + reason + ") at line " + line + ", byte " + byteOffset);
         this.reason = reason;
         this.line = line;
         this.byteOffset = byteOffset;
+        this.fileLine = fileLine;
+    }
+
+    /**
+     * The line of the file the error is on, counting from 1 as an editor does: unlike libuci's counter
+     * ({@link #line()}) never 0 (a NUL or a UTF-16 byte order mark in line 1, a file of CR line ends)
+     * and not the line before when the last line has no newline.
+     */
+    public int fileLine() {
+        return fileLine;
     }
 
     /** libuci's reason text, e.g. {@code too many arguments}. */

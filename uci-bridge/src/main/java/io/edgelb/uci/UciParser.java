@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * names below are those of file.c so the two can be compared.
  */
 public final class UciParser {
+    /** Most sections one file may hold (ConfigLimits.MAX_SECTIONS in the model). */
+    public static final int MAX_SECTIONS = 32_768;
     private final UciLineBuffer in;
     private final UciPackage result = new UciPackage();
     private UciSection section;
@@ -118,6 +120,10 @@ public final class UciParser {
         int nameAt = nextArg(false, true);
         assertEndOfStatement();
         String name = in.raw(nameAt);
+        if (result.sectionCount() >= MAX_SECTIONS && (name.isEmpty() || result.section(name) == null)) {
+            // Not libuci: a bound on memory, so that megabytes of sections end in a message, not an OOM.
+            throw error("more than " + MAX_SECTIONS + " sections, the limit per file (docs/limits.md)");
+        }
         if (name.isEmpty()) {
             section = result.parsedSection(type, null, line);
             return;
@@ -298,6 +304,6 @@ public final class UciParser {
     }
 
     private UciParseException error(String reason) {
-        return new UciParseException(reason, in.lineCounter(), pos);
+        return new UciParseException(reason, in.lineCounter(), pos, Math.max(1, in.physicalLineAt(pos)));
     }
 }

@@ -3,6 +3,7 @@ package io.edgelb.agent.cli;
 import io.edgelb.agent.daemon.ConfigSource;
 import io.edgelb.agent.daemon.ConfigSources;
 import io.edgelb.model.Config;
+import io.edgelb.model.io.Printable;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
@@ -19,15 +20,16 @@ final class CheckCommand {
             throw new Args.UsageException("check needs --config FILE");
         }
         ConfigSource.Loaded loaded = ConfigSources.file(Path.of(file)).load();
-        for (String message : loaded.messages()) {
-            (loaded.errors().contains(message) ? err : out).println(message);
+        java.util.Set<String> errors = new java.util.HashSet<>(loaded.errors());
+        for (String message : loaded.messages()) { // already one line each: escaped by the loader
+            (errors.contains(message) ? err : out).println(Printable.line(message, Integer.MAX_VALUE));
         }
         if (!loaded.ok()) {
-            err.println(file + ": " + loaded.errors().size() + " error(s); the configuration is not valid");
+            err.println(Printable.escape(file) + ": " + loaded.errors().size() + " error(s); the configuration is not valid");
             return 1;
         }
         Config config = loaded.config();
-        out.println(file + ": valid (" + config.listeners().size() + " listener(s), " + config.pools().size()
+        out.println(Printable.escape(file) + ": valid (" + config.listeners().size() + " listener(s), " + config.pools().size()
                 + " pool(s), " + config.members().size() + " member(s))");
         return 0;
     }

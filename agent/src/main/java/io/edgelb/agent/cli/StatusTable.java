@@ -2,12 +2,17 @@ package io.edgelb.agent.cli;
 
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import io.edgelb.agent.daemon.Logging;
+import io.edgelb.model.io.Printable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** Renders {@code /api/status} as the table {@code edgelb status} prints, relayctl-style. */
 final class StatusTable {
+    /** Longest value printed in one cell or header field; the middle of a longer one is cut out. */
+    private static final int MAX_CELL = 120;
+
     private StatusTable() {
     }
 
@@ -15,16 +20,20 @@ final class StatusTable {
         StringBuilder out = new StringBuilder();
         JsonObject reload = status.get("last_reload").asObject();
         boolean reloadOk = reload.getBoolean("ok", true);
-        out.append("edgelb ").append(status.getString("version", "?"))
-                .append("  transport ").append(status.getString("transport", "?"))
+        out.append("edgelb ").append(esc(status.getString("version", "?")))
+                .append("  transport ").append(esc(status.getString("transport", "?")))
                 .append("  generation ").append(status.getLong("generation", 0))
                 .append("  up ").append(duration(status.getLong("uptime_seconds", 0)))
-                .append("  config ").append(status.getString("config", "?")).append('\n');
+                .append("  config ").append(esc(status.getString("config", "?"))).append('\n');
         if (!reloadOk) {
             out.append("LAST RELOAD FAILED (still serving generation ").append(status.getLong("generation", 0))
                     .append("):\n");
+            List<String> errors = new ArrayList<>();
             for (JsonValue error : reload.get("errors").asArray()) {
-                out.append("  ").append(error.asString()).append('\n');
+                errors.add(error.isString() ? error.asString() : error.toString());
+            }
+            for (String line : Logging.firstLines(errors)) {
+                out.append("  ").append(line).append('\n');
             }
         }
         out.append('\n');
@@ -48,12 +57,12 @@ final class StatusTable {
 
         for (JsonValue value : status.get("pools").asArray()) {
             JsonObject pool = value.asObject();
-            out.append('\n').append("POOL ").append(pool.getString("id", "")).append("  ")
-                    .append(pool.getString("operating_status", "")).append("  ")
-                    .append(pool.getString("lb_algorithm", "")).append(", ")
-                    .append(pool.getString("protocol", ""));
+            out.append('\n').append("POOL ").append(esc(pool.getString("id", ""))).append("  ")
+                    .append(esc(pool.getString("operating_status", ""))).append("  ")
+                    .append(esc(pool.getString("lb_algorithm", ""))).append(", ")
+                    .append(esc(pool.getString("protocol", "")));
             JsonValue monitor = pool.get("healthmonitor");
-            out.append(monitor == null || monitor.isNull() ? ", no health monitor" : ", monitor " + monitor.asString());
+            out.append(monitor == null || monitor.isNull() ? ", no health monitor" : ", monitor " + esc(monitor.asString()));
             out.append('\n');
             List<String[]> members = new ArrayList<>();
             members.add(new String[] {"MEMBER", "ADDRESS", "WEIGHT", "STATUS", "ACTIVE", "TOTAL", "FAILED", "LAST CHECK"});
@@ -76,6 +85,11 @@ final class StatusTable {
     }
 
     private static void table(StringBuilder out, List<String[]> rows, String indent) {
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = esc(row[i]);
+            }
+        }
         int[] widths = new int[rows.get(0).length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -92,6 +106,11 @@ final class StatusTable {
             }
             out.append(line.toString().stripTrailing()).append('\n');
         }
+    }
+
+    /** Every value from the API is printed through this: one line, control characters visible, bounded. */
+    private static String esc(String value) {
+        return Printable.line(value, MAX_CELL);
     }
 
     private static String hostPort(String address, int port) {

@@ -147,7 +147,7 @@ public final class Agent implements AgentControl {
         }
         generation = 1;
         lastReload = new AgentFacts.LastReload(clock.getAsLong(), true, List.of(), initial.warnings());
-        initial.warnings().forEach(w -> Logger.warn("{}", w));
+        Logging.firstLines(initial.warnings()).forEach(w -> Logger.warn("{}", w));
         Config composed = reconciler.running();
         Logger.info("edgelb {} serving generation 1 of {}: {} listener(s), {} pool(s), {} member(s); "
                         + "{} event loop(s), transport {}; API http://{}/api/status",
@@ -171,7 +171,7 @@ public final class Agent implements AgentControl {
                 return hubErrors;
             }
             Logger.error("the persisted hub state does not fit the local configuration; serving local objects only:");
-            hubErrors.forEach(e -> Logger.error("  {}", e));
+            Logging.firstLines(hubErrors).forEach(e -> Logger.error("  {}", e));
             composed = local;
         }
         String emptied = first ? null : refuseClosingEveryListener(reconciler.running(), composed, local);
@@ -295,7 +295,7 @@ public final class Agent implements AgentControl {
         generation++;
         reloads++;
         lastReload = new AgentFacts.LastReload(now, true, List.of(), warnings);
-        warnings.forEach(w -> Logger.warn("{}", w));
+        Logging.firstLines(warnings).forEach(w -> Logger.warn("{}", w));
         Config config = loaded.config();
         Logger.info("configuration generation {} applied: {} listener(s), {} pool(s), {} member(s)", generation,
                 config.listeners().size(), config.pools().size(), config.members().size());
@@ -323,7 +323,7 @@ public final class Agent implements AgentControl {
         reloadFailures++;
         lastReload = new AgentFacts.LastReload(now, false, errors, warnings);
         Logger.error("new configuration rejected; still serving generation {}:", generation);
-        errors.forEach(e -> Logger.error("  {}", e));
+        Logging.firstLines(errors).forEach(e -> Logger.error("  {}", e));
         return outcome(lastReload);
     }
 

@@ -1,5 +1,6 @@
 package io.edgelb.agent.daemon;
 
+import io.edgelb.model.io.Printable;
 import io.edgelb.uci.edgelb.EdgelbConfigLoader;
 import io.edgelb.uci.edgelb.LoadResult;
 import java.io.IOException;
@@ -25,9 +26,12 @@ public final class ConfigSources {
                 try {
                     return loaded(EdgelbConfigLoader.load(path));
                 } catch (NoSuchFileException e) {
-                    return failed(path + ": no such file");
+                    return failed(Printable.escape(path.toString()) + ": no such file");
                 } catch (IOException e) {
-                    return failed(path + ": cannot read: " + e.getMessage());
+                    // BoundedFile's messages name the file already (too large, not a regular file)
+                    String why = Printable.line(String.valueOf(e.getMessage()), Printable.MAX_LINE_CHARS);
+                    return failed(why.startsWith(Printable.escape(path.toString())) ? why
+                            : Printable.escape(path.toString()) + ": cannot read: " + why);
                 }
             }
         };

@@ -3,6 +3,9 @@ package io.edgelb.agent.sync;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import io.edgelb.agent.daemon.Logging;
+import io.edgelb.model.ConfigLimits;
+import io.edgelb.model.io.BoundedFile;
 import io.edgelb.model.json.ConfigJson;
 import io.edgelb.model.json.Decoded;
 import io.edgelb.model.json.JsonGuard;
@@ -38,11 +41,14 @@ public final class HubStateFile {
     public HubState load(String agentId) {
         String text;
         try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            // Bounded and regular files only: a 64 MiB or /dev/zero state file once kept the agent from
+            // starting at all; now it is logged and the local configuration is served.
+            text = new String(BoundedFile.read(path, ConfigLimits.MAX_HUB_STATE_BYTES), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            Logger.warn("hub: cannot read {}: {}", path, e.getMessage());
+            Logger.warn("hub: cannot use the persisted hub state: {}; starting from the local configuration",
+                    Logging.value(e.getMessage()));
             return null;
         }
         String refused = JsonGuard.check(text, ConfigJson.MAX_CHARS * 2, ConfigJson.MAX_DEPTH + 1);
@@ -53,13 +59,14 @@ public final class HubStateFile {
             JsonObject root = Json.parse(text).asObject();
             if (!agentId.equals(root.getString("agent_id", ""))) {
                 Logger.warn("hub: {} holds the state of agent '{}', not '{}'; ignored", path,
-                        root.getString("agent_id", "?"), agentId);
+                        Logging.value(root.get("agent_id") == null ? "?" : root.get("agent_id").toString()), agentId);
                 return null;
             }
             JsonValue objects = root.get("state");
             Decoded decoded = ConfigJson.decode(objects, "state");
             if (!decoded.ok()) {
-                Logger.warn("hub: {} is not usable: {}", path, String.join("; ", decoded.errors()));
+                Logger.warn("hub: {} is not usable ({} problem(s)); ignored:", path, decoded.errors().size());
+                Logging.firstLines(decoded.errors()).forEach(e -> Logger.warn("  {}", e));
                 return null;
             }
             String json = ConfigJson.encodeText(decoded.config());
@@ -67,7 +74,7 @@ public final class HubStateFile {
             return new HubState(root.getString("endpoint", ""), root.getString("instance", ""),
                     root.getLong("revision", 0), decoded.config(), json);
         } catch (RuntimeException e) {
-            Logger.warn("hub: {} is not a hub state file ({}); ignored", path, e.getMessage());
+            Logger.warn("hub: {} is not a hub state file ({}); ignored", path, Logging.value(e.getMessage()));
             return null;
         }
     }

@@ -64,4 +64,18 @@ class HubStateFileTest {
         assertEquals("m1", HubObjects.hubId("hub-m1"));
         assertFalse(HubObjects.isHub("web_1"));
     }
+
+    @Test
+    void anOversizedDevZeroOrFifoStateFileIsRefusedWithoutReadingIt() throws Exception {
+        Path big = dir.resolve("big.json");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            sparse.setLength(64L << 20); // 64 MiB: once an OutOfMemoryError before the local config was served
+        }
+        assertNull(new HubStateFile(big).load("r1"));
+        Path zero = Files.createSymbolicLink(dir.resolve("zero.json"), Path.of("/dev/zero"));
+        assertNull(new HubStateFile(zero).load("r1"));
+        Path fifo = dir.resolve("fifo.json");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertNull(new HubStateFile(fifo).load("r1"), "a FIFO must not block the start");
+    }
 }

@@ -7,6 +7,7 @@ import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 import io.edgelb.model.AgentSettings;
 import io.edgelb.model.Config;
+import io.edgelb.model.ConfigLimits;
 import io.edgelb.model.ConfigValidator;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
@@ -42,8 +43,8 @@ public final class ConfigJson {
     public static final int MAX_CHARS = 4 * 1024 * 1024;
     /** The schema nests four levels; anything far deeper is garbage. */
     public static final int MAX_DEPTH = 16;
-    /** Most objects of one kind in one document. */
-    public static final int MAX_OBJECTS = 10_000;
+    /** Most objects of any one kind in one document; each kind has its own ceiling in ConfigLimits. */
+    public static final int MAX_OBJECTS = ConfigLimits.MAX_MEMBERS;
     /** Ids the hub may use: what UCI allows plus '-', '.' and ':', which Octavia's UUIDs need. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
@@ -161,10 +162,10 @@ public final class ConfigJson {
                         + String.join(", ", KINDS) + ")"));
             }
         }
-        Map<String, Listener> listeners = objects(root, path, "listeners", errors, ObjectSchema::listener);
-        Map<String, Pool> pools = objects(root, path, "pools", errors, ObjectSchema::pool);
-        Map<String, Member> members = objects(root, path, "members", errors, ObjectSchema::member);
-        Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", errors, ObjectSchema::monitor);
+        Map<String, Listener> listeners = objects(root, path, "listeners", ConfigLimits.MAX_LISTENERS, errors, ObjectSchema::listener);
+        Map<String, Pool> pools = objects(root, path, "pools", ConfigLimits.MAX_POOLS, errors, ObjectSchema::pool);
+        Map<String, Member> members = objects(root, path, "members", ConfigLimits.MAX_MEMBERS, errors, ObjectSchema::member);
+        Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", ConfigLimits.MAX_HEALTHMONITORS, errors, ObjectSchema::monitor);
         if (!errors.isEmpty()) {
             return new Decoded(null, errors, List.of());
         }
@@ -199,7 +200,7 @@ public final class ConfigJson {
         };
     }
 
-    private static <T> Map<String, T> objects(JsonObject root, String path, String kind, List<String> errors,
+    private static <T> Map<String, T> objects(JsonObject root, String path, String kind, int max, List<String> errors,
                                               BiFunction<String, FieldReader, T> reader) {
         Map<String, T> result = new LinkedHashMap<>();
         JsonValue value = root.get(kind);
@@ -212,8 +213,8 @@ public final class ConfigJson {
             return result;
         }
         JsonObject all = value.asObject();
-        if (all.size() > MAX_OBJECTS) {
-            errors.add(JsonPath.describe(at, "has " + all.size() + " entries, more than " + MAX_OBJECTS));
+        if (all.size() > max) {
+            errors.add(JsonPath.describe(at, "has " + all.size() + " entries, more than the limit of " + max));
             return result;
         }
         for (JsonObject.Member entry : all) {

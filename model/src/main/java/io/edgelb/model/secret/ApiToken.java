@@ -1,5 +1,7 @@
 package io.edgelb.model.secret;
 
+import io.edgelb.model.ConfigLimits;
+import io.edgelb.model.io.BoundedFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -47,7 +49,8 @@ public final class ApiToken {
 
     /** Reads an existing token file (the CLI side). */
     public static ApiToken read(Path file) throws IOException {
-        String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        String token = new String(BoundedFile.read(file, ConfigLimits.MAX_SECRET_FILE_BYTES),
+                StandardCharsets.US_ASCII).trim();
         if (token.isEmpty()) {
             throw new IOException(file + " is empty");
         }

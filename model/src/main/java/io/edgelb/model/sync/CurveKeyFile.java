@@ -1,5 +1,8 @@
 package io.edgelb.model.sync;
 
+import io.edgelb.model.ConfigLimits;
+import io.edgelb.model.io.BoundedFile;
+import io.edgelb.model.io.Printable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,18 +35,16 @@ public record CurveKeyFile(String publicKey, String secretKey) {
 
     /** Reads a key file; the message of the IOException names the file and what is wrong. */
     public static CurveKeyFile read(Path file) throws IOException {
-        if (Files.size(file) > 4096) {
-            throw new IOException(file + " is not a key file (too large)");
-        }
         String publicKey = null;
         String secretKey = null;
-        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+        String text = new String(BoundedFile.read(file, ConfigLimits.MAX_SECRET_FILE_BYTES), StandardCharsets.US_ASCII);
+        for (String line : text.split("\n", -1)) {
             if (line.isBlank() || line.trim().startsWith("#")) {
                 continue;
             }
             Matcher m = LINE.matcher(line);
             if (!m.matches()) {
-                throw new IOException(file + ": not a key file line: " + line.strip());
+                throw new IOException(file + ": not a key file line: " + Printable.capped(line.strip(), 80));
             }
             if (m.group(1).equals("public-key")) {
                 publicKey = m.group(2);

@@ -1,5 +1,7 @@
 package io.edgelb.uci.edgelb;
 
+import io.edgelb.model.io.Printable;
+
 /**
  * One message about a configuration file, tied to a line: {@code text} is what follows
  * {@code FILE:LINE: } ({@code warning: } included for warnings).
@@ -14,8 +16,12 @@ record Diagnostic(int line, boolean error, String text) {
         return new Diagnostic(line, false, "warning: " + text);
     }
 
-    /** {@code FILE:LINE: text}; without a line (0) just {@code FILE: text}. */
+    /**
+     * {@code FILE:LINE: text}, on one line whatever the values in it hold (control characters escaped,
+     * a long value cut in the middle); without a line (0) just {@code FILE: text}.
+     */
     String format(String file) {
-        return line > 0 ? file + ":" + line + ": " + text : file + ": " + text;
+        String place = Printable.escape(file) + (line > 0 ? ":" + line + ": " : ": ");
+        return place + Printable.line(text, Printable.MAX_LINE_CHARS);
     }
 }

@@ -1,14 +1,15 @@
 package io.edgelb.uci.edgelb;
 
 import io.edgelb.model.Config;
+import io.edgelb.model.ConfigLimits;
 import io.edgelb.model.ConfigValidator;
 import io.edgelb.model.Problem;
+import io.edgelb.model.io.BoundedFile;
 import io.edgelb.uci.UciPackage;
 import io.edgelb.uci.UciParseException;
 import io.edgelb.uci.UciParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,15 +19,19 @@ import java.util.List;
  * Loads {@code /etc/config/edgelb}: parses it as uci would, maps its sections to the model, validates
  * the whole and reports every problem at once as {@code FILE:LINE: message}, so that a user fixes the
  * file in one pass. The configuration comes back only when there is no error; warnings do not block.
+ * The file is read with a size limit and the number of messages is bounded (docs/limits.md).
  */
 public final class EdgelbConfigLoader {
     public static final String DEFAULT_PATH = "/etc/config/edgelb";
+    /** Most messages one load keeps; the rest are counted in a last message. */
+    public static final int MAX_MESSAGES = 1000;
 
     private EdgelbConfigLoader() {
     }
 
+    /** Reads at most {@link ConfigLimits#MAX_CONFIG_BYTES}; an IOException names the file and the reason. */
     public static LoadResult load(Path file) throws IOException {
-        return load(file.toString(), Files.readAllBytes(file));
+        return load(file.toString(), BoundedFile.read(file, ConfigLimits.MAX_CONFIG_BYTES));
     }
 
     public static LoadResult load(String fileName, String text) {
@@ -39,7 +44,8 @@ public final class EdgelbConfigLoader {
         try {
             uci = UciParser.parse(content);
         } catch (UciParseException e) {
-            String message = Diagnostic.error(e.line(), e.getMessage()).format(fileName);
+            String message = Diagnostic.error(e.fileLine(), "Parse error (" + e.reason() + ") at line "
+                    + e.fileLine() + ", byte " + e.byteOffset() + hint(content)).format(fileName);
             return new LoadResult(null, List.of(message), List.of(message));
         }
         EdgelbMapper mapper = new EdgelbMapper();
@@ -49,13 +55,53 @@ public final class EdgelbConfigLoader {
 
         List<Diagnostic> diagnostics = new ArrayList<>(findings.placed());
         List<Problem> problems = new ArrayList<>(findings.problems());
-        problems.addAll(findings.keepNew(ConfigValidator.validate(config)));
+        if (!mapper.overLimit()) { // over a ceiling, the objects mapped are only a part of the file
+            problems.addAll(findings.keepNew(ConfigValidator.validate(config)));
+        }
         for (Problem problem : problems) {
-            diagnostics.add(new Diagnostic(locator.lineOf(problem), problem.isError(), problem.describe()));
+            int line = locator.lineOf(problem);
+            diagnostics.add(new Diagnostic(line > 0 ? line : 1, problem.isError(), problem.describe()));
         }
         diagnostics.sort(Comparator.comparingInt(Diagnostic::line)); // stable: same line keeps the order found
-        List<String> messages = diagnostics.stream().map(d -> d.format(fileName)).toList();
-        List<String> errors = diagnostics.stream().filter(Diagnostic::error).map(d -> d.format(fileName)).toList();
+        List<String> messages = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        int shown = Math.min(diagnostics.size(), MAX_MESSAGES);
+        for (Diagnostic d : diagnostics.subList(0, shown)) {
+            String text = d.format(fileName);
+            messages.add(text);
+            if (d.error()) {
+                errors.add(text);
+            }
+        }
+        if (shown < diagnostics.size()) {
+            List<Diagnostic> rest = diagnostics.subList(shown, diagnostics.size());
+            long restErrors = rest.stream().filter(Diagnostic::error).count();
+            String text = new Diagnostic(rest.get(0).line(), restErrors > 0, "and " + rest.size()
+                    + " more problem(s) from here on (" + restErrors + " error(s)), not shown: at most "
+                    + MAX_MESSAGES + " are listed").format(fileName);
+            messages.add(text);
+            if (restErrors > 0 || errors.isEmpty() && hasError(diagnostics)) {
+                errors.add(text);
+            }
+        }
         return new LoadResult(errors.isEmpty() ? config : null, messages, errors);
+    }
+
+    private static boolean hasError(List<Diagnostic> diagnostics) {
+        return diagnostics.stream().anyMatch(Diagnostic::error);
+    }
+
+    /** What a parse error at the very start often really means. */
+    private static String hint(byte[] content) {
+        if (content.length >= 2 && ((content[0] & 0xff) == 0xff && (content[1] & 0xff) == 0xfe
+                || (content[0] & 0xff) == 0xfe && (content[1] & 0xff) == 0xff)) {
+            return "; the file starts with a UTF-16 byte order mark: UCI files are ASCII or UTF-8";
+        }
+        for (byte b : content) {
+            if (b == 0) {
+                return "; the file holds a NUL byte: it is not a text file";
+            }
+        }
+        return "";
     }
 }

@@ -2,6 +2,7 @@ package io.edgelb.uci.edgelb;
 
 import io.edgelb.model.AgentSettings;
 import io.edgelb.model.Config;
+import io.edgelb.model.ConfigLimits;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
 import io.edgelb.model.Kind;
@@ -15,6 +16,7 @@ import io.edgelb.uci.UciPackage;
 import io.edgelb.uci.UciSection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +35,8 @@ final class EdgelbMapper {
     private final Findings findings = new Findings();
     private final Locator locator = new Locator();
     private final Map<String, Integer> typeCounts = new HashMap<>();
+    private final Map<Kind, Integer> mapped = new java.util.EnumMap<>(Kind.class);
+    private boolean overLimit;
 
     private AgentSettings agent = AgentSettings.defaults();
     private HubSettings hub = HubSettings.disabled();
@@ -50,14 +54,31 @@ final class EdgelbMapper {
         return locator;
     }
 
+    /** True when a kind had more sections than its ceiling: the rest were not mapped. */
+    boolean overLimit() {
+        return overLimit;
+    }
+
     /** Maps every section; objects that could not be read completely carry stand-ins (see {@link Findings}). */
     Config map(UciPackage uci) {
-        for (UciSection section : uci.sections()) {
+        List<UciSection> sections = uci.sections();
+        if (sections.size() > ConfigLimits.MAX_SECTIONS) {
+            UciSection first = sections.get(ConfigLimits.MAX_SECTIONS);
+            findings.place(Diagnostic.error(first.line(), "this section and " + (sections.size()
+                    - ConfigLimits.MAX_SECTIONS - 1) + " more are over the limit of " + ConfigLimits.MAX_SECTIONS
+                    + " sections per file; they are not read"));
+            sections = sections.subList(0, ConfigLimits.MAX_SECTIONS);
+            overLimit = true;
+        }
+        for (UciSection section : sections) {
             int index = typeCounts.merge(section.type(), 1, Integer::sum) - 1;
             Kind kind = Kind.fromUciType(section.type());
             if (kind == null) {
                 findings.place(Diagnostic.warning(section.line(), "unknown section type '" + section.type()
                         + "' is ignored (expected agent, hub, listener, pool, member, healthmonitor or vxlan)"));
+                continue;
+            }
+            if (kind != Kind.AGENT && kind != Kind.HUB && !withinLimit(kind, section)) {
                 continue;
             }
             String reference = "@" + kind.uciType() + "[" + index + "]";
@@ -78,6 +99,19 @@ final class EdgelbMapper {
             options.warnUnknown();
         }
         return new Config(agent, hub, listeners, pools, members, monitors, vxlans);
+    }
+
+    /** Counts the section; the first one past its kind's ceiling is reported, later ones only skipped. */
+    private boolean withinLimit(Kind kind, UciSection section) {
+        int count = mapped.merge(kind, 1, Integer::sum);
+        int max = ConfigLimits.maxObjects(kind);
+        if (count == max + 1) {
+            overLimit = true;
+            findings.place(Diagnostic.error(section.line(), "more than " + max + " " + kind.uciType()
+                    + " sections: the limit per configuration is " + max + " (docs/limits.md); this one and"
+                    + " the ones after it are not read"));
+        }
+        return count <= max;
     }
 
     /** The object's id, or null (after reporting why) when the section cannot be used at all. */

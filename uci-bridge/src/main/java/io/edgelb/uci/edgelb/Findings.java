@@ -19,6 +19,8 @@ import java.util.Set;
 final class Findings {
     /** Problems located later by the {@link Locator}. */
     private final List<Problem> problems = new ArrayList<>();
+    /** The same problems, for a constant-time "already reported" in {@link #keepNew}. */
+    private final Set<Problem> reported = new HashSet<>();
     /** Messages whose line is already known (sections the Locator cannot tell apart). */
     private final List<Diagnostic> placed = new ArrayList<>();
     private final Set<String> spoiled = new HashSet<>();
@@ -26,6 +28,7 @@ final class Findings {
     /** A problem with a field spoils that field when it is an error. */
     void add(Problem problem) {
         problems.add(problem);
+        reported.add(problem);
         if (problem.isError() && problem.field() != null) {
             spoil(problem.kind(), problem.id(), problem.field());
         }
@@ -45,7 +48,7 @@ final class Findings {
         for (Problem problem : fromValidator) {
             boolean aboutStandIn = problem.field() != null
                     && spoiled.contains(key(problem.kind(), problem.id(), problem.field()));
-            if (!aboutStandIn && !problems.contains(problem)) {
+            if (!aboutStandIn && !reported.contains(problem)) {
                 kept.add(problem);
             }
         }

@@ -24,6 +24,7 @@ public record LoadResult(Config config, List<String> messages, List<String> erro
 
     /** The messages that are not errors. */
     public List<String> warnings() {
-        return messages.stream().filter(m -> !errors.contains(m)).toList();
+        java.util.Set<String> blocking = new java.util.HashSet<>(errors);
+        return messages.stream().filter(m -> !blocking.contains(m)).toList();
     }
 }

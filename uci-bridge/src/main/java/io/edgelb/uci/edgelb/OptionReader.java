@@ -1,5 +1,6 @@
 package io.edgelb.uci.edgelb;
 
+import io.edgelb.model.ConfigLimits;
 import io.edgelb.model.Kind;
 import io.edgelb.model.Numbers;
 import io.edgelb.model.OptionSource;
@@ -71,7 +72,19 @@ final class OptionReader implements OptionSource {
     @Override
     public List<String> list(String name) {
         read.add(name);
-        return section.values(name);
+        UciOption option = section.option(name);
+        if (option == null) {
+            return List.of();
+        }
+        List<UciOption.Item> items = option.items();
+        if (items.size() > ConfigLimits.MAX_LIST_ITEMS) {
+            findings.place(Diagnostic.error(items.get(ConfigLimits.MAX_LIST_ITEMS).line(), Problem.error(kind, id,
+                    name, name + " has " + items.size() + " values, more than the limit of "
+                            + ConfigLimits.MAX_LIST_ITEMS + "; the ones from here on are not read").describe()));
+            findings.spoil(kind, id, name);
+            return option.values().subList(0, ConfigLimits.MAX_LIST_ITEMS);
+        }
+        return option.values();
     }
 
     /** The words config_get_bool accepts, exactly: 1/0, on/off, true/false, yes/no, enabled/disabled. */
