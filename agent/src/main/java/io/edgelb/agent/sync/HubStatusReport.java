@@ -25,6 +25,8 @@ public final class HubStatusReport {
      */
     static final int MAX_FRAME_BYTES = 1024 * 1024;
     static final int PLAIN_BYTES = 64 * 1024;
+    /** What the hub inflates at most (its ReportBody.MAX_JSON_BYTES: 512 bytes × 2 × 10,000 objects). */
+    static final int MAX_JSON_BYTES = 2 * io.edgelb.model.json.ConfigJson.MAX_OBJECTS * 512;
 
     private HubStatusReport() {
     }
@@ -40,11 +42,12 @@ public final class HubStatusReport {
             return plain;
         }
         byte[] packed = deflate(plain);
-        if (packed.length <= MAX_FRAME_BYTES) {
+        if (fits(plain, packed)) {
             return packed;
         }
         JsonArray members = report.get("members").asArray();
-        int keep = (int) ((long) members.size() * MAX_FRAME_BYTES / packed.length * 9 / 10);
+        double over = Math.max((double) packed.length / MAX_FRAME_BYTES, (double) plain.length / MAX_JSON_BYTES);
+        int keep = (int) (members.size() / over * 0.9);
         while (true) {
             JsonArray first = new JsonArray();
             for (int i = 0; i < keep; i++) {
@@ -55,12 +58,17 @@ public final class HubStatusReport {
                 cut.add(m.getName(), m.getName().equals("members") ? first : m.getValue());
             }
             cut.add("truncated", true).add("members_total", members.size());
-            packed = deflate(cut.toString().getBytes(StandardCharsets.UTF_8));
-            if (packed.length <= MAX_FRAME_BYTES || keep == 0) {
+            plain = cut.toString().getBytes(StandardCharsets.UTF_8);
+            packed = deflate(plain);
+            if (fits(plain, packed) || keep == 0) {
                 return packed;
             }
             keep = keep / 2;
         }
+    }
+
+    private static boolean fits(byte[] plain, byte[] packed) {
+        return packed.length <= MAX_FRAME_BYTES && plain.length <= MAX_JSON_BYTES;
     }
 
     private static byte[] deflate(byte[] data) {

@@ -1,9 +1,6 @@
 package io.edgelb.hub.sync;
 
-import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonValue;
 import io.edgelb.hub.registry.AgentRegistry;
-import io.edgelb.model.json.JsonGuard;
 import io.edgelb.model.sync.CurveKeyFile;
 import io.edgelb.model.sync.SyncProtocol;
 import io.edgelb.model.sync.WakePipe;
@@ -53,9 +50,12 @@ public final class SyncServer implements AutoCloseable {
     private final SyncStats stats = new SyncStats();
     private final RefusalLog refusals = new RefusalLog();
     private final ZapHandler zapHandler;
+    private final StatusIntake reports;
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Sync thread only. */
+    private long framesRefusedLogged;
     /** Called once, from the sync thread, when it dies of anything but a shutdown. */
     private volatile Runnable onFailure = () -> { };
     /** How long close() waits for the thread and then for the ZeroMQ context, each. */
@@ -72,6 +72,7 @@ public final class SyncServer implements AutoCloseable {
         this.wake = new WakePipe();
         new SecureRandom().nextBytes(instance);
         this.zapHandler = new ZapHandler(registry.allowList(), stats, refusals, clock);
+        this.reports = new StatusIntake(registry, stats, refusals);
         this.thread = new Thread(this::run, "hub-sync");
     }
 
@@ -216,9 +217,20 @@ public final class SyncServer implements AutoCloseable {
             }
             long now = clock.getAsLong();
             if (now >= nextBeat) {
+                logRefusedFrames(now);
                 heartbeats(pub);
                 nextBeat = now + heartbeatMs;
             }
+        }
+    }
+
+    /** InboundGuard counts from I/O threads; the log line is written here, at most once a minute. */
+    private void logRefusedFrames(long now) {
+        long refused = stats.framesRefused.get();
+        if (refused != framesRefusedLogged) {
+            framesRefusedLogged = refused;
+            refusals.warn(now, "frames refused", "sync: closed connection(s) whose messages did not fit the heap ("
+                    + refused + " frames refused so far); see edgelb_hub_frames_refused_total");
         }
     }
 
@@ -263,7 +275,7 @@ public final class SyncServer implements AutoCloseable {
         }
         switch (command) {
             case SyncProtocol.ICANHAZ -> snapshot(router, identity.data(), agent);
-            case SyncProtocol.STATUS -> status(now, agent, frames.size() > 2 ? frames.get(2).data() : null);
+            case SyncProtocol.STATUS -> reports.take(now, agent, frames.size() > 2 ? frames.get(2).data() : null);
             default -> drop(now, agent + " command", "an unknown command from agent " + agent);
         }
         return true;
@@ -280,54 +292,6 @@ public final class SyncServer implements AutoCloseable {
                 desired.json().getBytes(StandardCharsets.UTF_8));
         stats.snapshotsSent.incrementAndGet();
         Logger.debug("sync: snapshot revision {} to agent {}", desired.revision(), agent);
-    }
-
-    /**
-     * A status report: decoded, parsed and validated field by field here, so that nothing read
-     * later from a report can fail; a refused one is logged and counted, and the last good one stays.
-     */
-    private void status(long now, String agent, byte[] body) {
-        String text;
-        try {
-            text = ReportBody.text(body);
-        } catch (ReportBody.Refused e) {
-            if (e.reason.equals("size")) {
-                registry.seen(agent); // it is alive, only its report is too large: never "offline" for that
-            }
-            reject(now, agent, e.reason, e.getMessage());
-            return;
-        }
-        String refused = JsonGuard.check(text, ReportBody.MAX_JSON_BYTES, 16);
-        if (refused != null) {
-            reject(now, agent, "json", refused);
-            return;
-        }
-        JsonValue value;
-        try {
-            value = Json.parse(text);
-        } catch (com.eclipsesource.json.ParseException e) {
-            reject(now, agent, "json", "not JSON: " + e.getMessage());
-            return;
-        }
-        if (!value.isObject()) {
-            reject(now, agent, "json", "not an object");
-            return;
-        }
-        StatusReportCheck.Result checked = StatusReportCheck.check(value.asObject());
-        if (checked.refused() != null) {
-            reject(now, agent, "field", checked.refused());
-            return;
-        }
-        if (checked.report().getBoolean("truncated", false)) {
-            stats.reportsTruncated.incrementAndGet();
-        }
-        registry.report(agent, checked.report());
-        stats.statusReports.incrementAndGet();
-    }
-
-    private void reject(long now, String agent, String reason, String why) {
-        stats.reportsRejected.get(reason).incrementAndGet();
-        drop(now, agent + " status " + reason, "a status report from agent " + agent + ": " + why);
     }
 
     private void drop(long now, String cause, String what) {
