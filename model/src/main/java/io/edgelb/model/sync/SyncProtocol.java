@@ -38,8 +38,6 @@ public final class SyncProtocol {
 
     /** Largest message either side accepts (bytes); larger ones disconnect the peer (ZMQ_MAXMSGSIZE). */
     public static final long MAX_MESSAGE_BYTES = 4L * 1024 * 1024;
-    /** Largest status report the hub keeps. */
-    public static final int MAX_STATUS_BYTES = 256 * 1024;
     public static final int DEFAULT_PORT = 5570;
 
     private SyncProtocol() {
