@@ -180,11 +180,25 @@ public final class Agent implements AgentControl {
         }
         HostPort apiAddress = HostPort.parse(local.agent().api());
         ApiServer moved = null;
-        if (first || !apiAddress.equals(api.address())) {
+        if (first) {
+            // At start the API opens after the first commit, so its first answer already shows what
+            // runs; a port it cannot bind fails the start, which closes what the commit opened.
+            List<String> refused = reconcile(composed, "");
+            if (!refused.isEmpty()) {
+                return refused;
+            }
+            try {
+                api = ApiServer.start(apiAddress, group, transport, this, token);
+            } catch (IllegalStateException e) {
+                return List.of("agent: " + e.getMessage());
+            }
+            return followCommitted(local);
+        }
+        if (!apiAddress.equals(api.address())) {
             try {
                 moved = ApiServer.start(apiAddress, group, transport, this, token);
             } catch (IllegalStateException e) {
-                return List.of("agent: " + e.getMessage() + (first ? "" : "; the API stays on " + api.address()));
+                return List.of("agent: " + e.getMessage() + "; the API stays on " + api.address());
             }
         }
         List<String> refused = reconcile(composed, "");
@@ -202,6 +216,11 @@ public final class Agent implements AgentControl {
                 Logger.info("API moved to http://{}/", moved.address());
             }
         }
+        return followCommitted(local);
+    }
+
+    /** Control thread, after a commit: the hub client follows the committed local settings. */
+    private List<String> followCommitted(Config local) {
         localConfig = local;
         hub.configure(local.hub(), this::deliverHubState, this::status);
         return List.of();
