@@ -23,7 +23,34 @@ public final class ConfigLimits {
     /** Values of one list option (allowed_cidrs, endpoint, remote, neighbor). */
     public static final int MAX_LIST_ITEMS = 1024;
 
+    /**
+     * Reading, parsing and checking a file takes about ten times its size in heap at its peak
+     * (measured: a 2.5 MB file of 32,768 sections); a file may use a twentieth of the heap, so that a
+     * running agent keeps room for what it serves. At the default heap of 32m that is 1.6 MiB.
+     */
+    static final int HEAP_SHARE = 20;
+
     private ConfigLimits() {
+    }
+
+    /** The largest /etc/config/edgelb this JVM reads: {@link #MAX_CONFIG_BYTES} or less on a small heap. */
+    public static int maxConfigBytes() {
+        return heapBound(MAX_CONFIG_BYTES);
+    }
+
+    /** The largest persisted hub state this JVM reads: {@link #MAX_HUB_STATE_BYTES} or less on a small heap. */
+    public static int maxHubStateBytes() {
+        return heapBound(MAX_HUB_STATE_BYTES);
+    }
+
+    static int heapBound(int limit) {
+        return (int) Math.min(limit, Runtime.getRuntime().maxMemory() / HEAP_SHARE);
+    }
+
+    /** What to add to a "too large" message when the heap, not the fixed ceiling, set the limit. */
+    public static String heapHint(int limit, int ceiling) {
+        return limit < ceiling ? " (a twentieth of the agent's " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MiB heap; a larger file needs option heap in config agent)" : "";
     }
 
     /** The ceiling for one kind; agent and hub are single sections. */

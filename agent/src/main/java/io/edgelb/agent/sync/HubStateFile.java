@@ -43,7 +43,7 @@ public final class HubStateFile {
         try {
             // Bounded and regular files only: a 64 MiB or /dev/zero state file once kept the agent from
             // starting at all; now it is logged and the local configuration is served.
-            text = new String(BoundedFile.read(path, ConfigLimits.MAX_HUB_STATE_BYTES), StandardCharsets.UTF_8);
+            text = new String(BoundedFile.read(path, ConfigLimits.maxHubStateBytes()), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

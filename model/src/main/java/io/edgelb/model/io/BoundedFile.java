@@ -41,9 +41,16 @@ public final class BoundedFile {
         }
     }
 
+    /** A file over its limit (the message names the file, its size and the limit). */
+    public static final class TooLargeException extends IOException {
+        TooLargeException(String message) {
+            super(message);
+        }
+    }
+
     private static IOException tooLarge(Path file, long size, int limit) {
         String actual = size >= 0 ? "is " + size + " bytes" : "grew";
-        return new IOException(file + " " + actual + ", more than the limit of " + limit + " bytes ("
+        return new TooLargeException(file + " " + actual + ", more than the limit of " + limit + " bytes ("
                 + Sizes.describe(limit) + "); refused");
     }
 

@@ -29,9 +29,16 @@ public final class EdgelbConfigLoader {
     private EdgelbConfigLoader() {
     }
 
-    /** Reads at most {@link ConfigLimits#MAX_CONFIG_BYTES}; an IOException names the file and the reason. */
+    /** Reads at most {@link ConfigLimits#maxConfigBytes()}; an IOException names the file and the reason. */
     public static LoadResult load(Path file) throws IOException {
-        return load(file.toString(), BoundedFile.read(file, ConfigLimits.MAX_CONFIG_BYTES));
+        int limit = ConfigLimits.maxConfigBytes();
+        byte[] content;
+        try {
+            content = BoundedFile.read(file, limit);
+        } catch (BoundedFile.TooLargeException e) {
+            throw new IOException(e.getMessage() + ConfigLimits.heapHint(limit, ConfigLimits.MAX_CONFIG_BYTES), e);
+        }
+        return load(file.toString(), content);
     }
 
     public static LoadResult load(String fileName, String text) {
