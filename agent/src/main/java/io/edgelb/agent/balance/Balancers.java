@@ -1,6 +1,5 @@
 package io.edgelb.agent.balance;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.model.LbAlgorithm;
 import java.util.List;
 
@@ -13,17 +12,18 @@ public final class Balancers {
      * A balancer over members, which stay fixed for its life; their eligibility (health, drain,
      * weight, admin state) is read at every choice, so only a membership change needs a new one.
      */
-    public static Balancer create(LbAlgorithm algorithm, List<MemberRuntime> members) {
-        MemberRuntime[] fixed = members.toArray(new MemberRuntime[0]);
+    public static <M extends Candidate> Balancer<M> create(LbAlgorithm algorithm, List<M> members) {
+        @SuppressWarnings("unchecked") // only ever read as M, and every element is one
+        M[] fixed = (M[]) members.toArray(new Candidate[0]);
         switch (algorithm) {
             case ROUND_ROBIN:
-                return new RoundRobinBalancer(fixed);
+                return new RoundRobinBalancer<>(fixed);
             case LEAST_CONNECTIONS:
-                return new LeastConnectionsBalancer(fixed);
+                return new LeastConnectionsBalancer<>(fixed);
             case SOURCE_IP:
-                return new SourceHashBalancer(fixed, false);
+                return new SourceHashBalancer<>(fixed, false);
             case SOURCE_IP_PORT:
-                return new SourceHashBalancer(fixed, true);
+                return new SourceHashBalancer<>(fixed, true);
             default:
                 throw new IllegalArgumentException("no balancer for lb_algorithm " + algorithm);
         }

@@ -1,6 +1,5 @@
 package io.edgelb.agent.balance;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import java.util.Collection;
 
 /**
@@ -13,7 +12,7 @@ final class Eligibility {
     }
 
     /** The member's weight when it may take this connection in the given tier, else 0. */
-    static int weight(MemberRuntime member, boolean backupTier, Collection<MemberRuntime> exclude) {
+    static int weight(Candidate member, boolean backupTier, Collection<?> exclude) {
         if (member.isBackup() != backupTier || !member.acceptsNewConnections()) {
             return 0;
         }

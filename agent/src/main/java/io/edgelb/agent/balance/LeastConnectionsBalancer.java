@@ -1,6 +1,5 @@
 package io.edgelb.agent.balance;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,26 +13,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * idle pool, or one whose connections are all short, still spreads evenly instead of sending
  * everything to the first member in the list.
  *
- * <p>Lock-free: active counts are atomics in {@link MemberRuntime}; the only shared write is the
+ * <p>Lock-free: active counts are atomics in {@link Candidate}; the only shared write is the
  * ticket increment, and only when there is a tie. Counts read by concurrent choices may be a
  * moment stale, which costs at most a little balance, never correctness.
  */
-final class LeastConnectionsBalancer implements Balancer {
-    private final MemberRuntime[] members;
+final class LeastConnectionsBalancer<M extends Candidate> implements Balancer<M> {
+    private final M[] members;
     private final AtomicInteger ticket = new AtomicInteger();
 
-    LeastConnectionsBalancer(MemberRuntime[] members) {
+    LeastConnectionsBalancer(M[] members) {
         this.members = members;
     }
 
     @Override
-    public MemberRuntime choose(InetSocketAddress client, Collection<MemberRuntime> exclude) {
-        MemberRuntime chosen = pick(false, exclude);
+    public M choose(InetSocketAddress client, Collection<M> exclude) {
+        M chosen = pick(false, exclude);
         return chosen != null ? chosen : pick(true, exclude);
     }
 
-    private MemberRuntime pick(boolean backupTier, Collection<MemberRuntime> exclude) {
-        MemberRuntime best = null;
+    private M pick(boolean backupTier, Collection<M> exclude) {
+        M best = null;
         long bestActive = 0;
         long bestWeight = 1;
         int ties = 0;
@@ -41,7 +40,7 @@ final class LeastConnectionsBalancer implements Balancer {
         // tie is broken among what this pass saw, not among counts that moved since.
         long tiedMask = 0;
         for (int i = 0; i < members.length; i++) {
-            MemberRuntime member = members[i];
+            M member = members[i];
             int weight = Eligibility.weight(member, backupTier, exclude);
             if (weight == 0) {
                 continue;
@@ -81,10 +80,10 @@ final class LeastConnectionsBalancer implements Balancer {
      * in a second pass. Counts may have moved since the first pass; then fewer ties remain and
      * the first pass's winner is still a good answer.
      */
-    private MemberRuntime nthTie(int n, long bestActive, long bestWeight, boolean backupTier,
-            Collection<MemberRuntime> exclude, MemberRuntime fallback) {
+    private M nthTie(int n, long bestActive, long bestWeight, boolean backupTier,
+            Collection<M> exclude, M fallback) {
         int seen = 0;
-        for (MemberRuntime member : members) {
+        for (M member : members) {
             int weight = Eligibility.weight(member, backupTier, exclude);
             if (weight != 0 && member.activeConnections() * bestWeight == bestActive * weight && seen++ == n) {
                 return member;

@@ -1,6 +1,5 @@
 package io.edgelb.agent.balance;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 
@@ -13,19 +12,19 @@ import java.util.Collection;
  * its current weight until it is back. The state is a few longs under one lock held for a single
  * pass over the members; round robin is inherently a shared sequence.
  */
-final class RoundRobinBalancer implements Balancer {
-    private final MemberRuntime[] members;
+final class RoundRobinBalancer<M extends Candidate> implements Balancer<M> {
+    private final M[] members;
     private final Object lock = new Object();
     // Guarded by lock; current[i] belongs to members[i].
     private final long[] current;
 
-    RoundRobinBalancer(MemberRuntime[] members) {
+    RoundRobinBalancer(M[] members) {
         this.members = members;
         this.current = new long[members.length];
     }
 
     @Override
-    public MemberRuntime choose(InetSocketAddress client, Collection<MemberRuntime> exclude) {
+    public M choose(InetSocketAddress client, Collection<M> exclude) {
         synchronized (lock) {
             int chosen = pick(false, exclude);
             if (chosen < 0) {
@@ -36,7 +35,7 @@ final class RoundRobinBalancer implements Balancer {
     }
 
     /** One nginx round over the tier's candidates; the chosen index, or -1 when there is none. */
-    private int pick(boolean backupTier, Collection<MemberRuntime> exclude) {
+    private int pick(boolean backupTier, Collection<M> exclude) {
         long total = 0;
         int best = -1;
         for (int i = 0; i < members.length; i++) {

@@ -1,6 +1,5 @@
 package io.edgelb.agent.balance;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,16 +27,16 @@ import java.util.Collection;
  * list order, process or platform ({@link StrictMath#log} is bit-exact everywhere), so routers
  * running the same pool send a client to the same member. Lock-free and stateless.
  */
-final class SourceHashBalancer implements Balancer {
+final class SourceHashBalancer<M extends Candidate> implements Balancer<M> {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    private final MemberRuntime[] members;
+    private final M[] members;
     /** A 64-bit hash of each member's hashKey (its endpoint); seeds[i] belongs to members[i]. */
     private final long[] seeds;
     private final boolean withPort;
 
-    SourceHashBalancer(MemberRuntime[] members, boolean withPort) {
+    SourceHashBalancer(M[] members, boolean withPort) {
         this.members = members;
         this.withPort = withPort;
         this.seeds = new long[members.length];
@@ -47,14 +46,14 @@ final class SourceHashBalancer implements Balancer {
     }
 
     @Override
-    public MemberRuntime choose(InetSocketAddress client, Collection<MemberRuntime> exclude) {
+    public M choose(InetSocketAddress client, Collection<M> exclude) {
         long key = clientKey(client, withPort);
-        MemberRuntime chosen = highestScore(key, false, exclude);
+        M chosen = highestScore(key, false, exclude);
         return chosen != null ? chosen : highestScore(key, true, exclude);
     }
 
-    private MemberRuntime highestScore(long key, boolean backupTier, Collection<MemberRuntime> exclude) {
-        MemberRuntime best = null;
+    private M highestScore(long key, boolean backupTier, Collection<M> exclude) {
+        M best = null;
         double bestScore = 0;
         for (int i = 0; i < members.length; i++) {
             int weight = Eligibility.weight(members[i], backupTier, exclude);

@@ -1,6 +1,5 @@
 package io.edgelb.agent.balance;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Map;
  * kept in a list from least to most recently used, which is also expiry order, so expired entries
  * are dropped from its head as a side effect of each call and no sweeper thread is needed.
  */
-public final class StickyTable {
+public final class StickyTable<M> {
     /** About 2 MB of heap when full: enough clients for a router, bounded for a small one. */
     public static final int DEFAULT_MAX_ENTRIES = 16_384;
 
@@ -25,16 +24,16 @@ public final class StickyTable {
     private final int maxEntries;
     private final Object lock = new Object();
     // Guarded by lock. head is the least recently used entry, tail the most recent.
-    private final Map<InetAddress, Entry> entries = new HashMap<>();
-    private Entry head;
-    private Entry tail;
+    private final Map<InetAddress, Entry<M>> entries = new HashMap<>();
+    private Entry<M> head;
+    private Entry<M> tail;
 
-    private static final class Entry {
+    private static final class Entry<M> {
         final InetAddress client;
-        MemberRuntime member;
+        M member;
         long lastUsedMillis;
-        Entry previous;
-        Entry next;
+        Entry<M> previous;
+        Entry<M> next;
 
         Entry(InetAddress client, long nowMillis) {
             this.client = client;
@@ -54,10 +53,10 @@ public final class StickyTable {
     }
 
     /** The member this client used within the timeout, or null; a hit counts as a use. */
-    public MemberRuntime lookup(InetAddress client, long nowMillis) {
+    public M lookup(InetAddress client, long nowMillis) {
         synchronized (lock) {
             expire(nowMillis);
-            Entry entry = entries.get(client);
+            Entry<M> entry = entries.get(client);
             if (entry == null) {
                 return null;
             }
@@ -71,15 +70,15 @@ public final class StickyTable {
     }
 
     /** Records that client now uses member, replacing what it used before. */
-    public void remember(InetAddress client, MemberRuntime member, long nowMillis) {
+    public void remember(InetAddress client, M member, long nowMillis) {
         synchronized (lock) {
             expire(nowMillis);
-            Entry entry = entries.get(client);
+            Entry<M> entry = entries.get(client);
             if (entry == null) {
                 if (entries.size() >= maxEntries) {
                     drop(head);
                 }
-                entry = new Entry(client, nowMillis);
+                entry = new Entry<>(client, nowMillis);
                 entries.put(client, entry);
                 append(entry);
             }
@@ -95,7 +94,7 @@ public final class StickyTable {
         }
     }
 
-    private void touch(Entry entry, long nowMillis) {
+    private void touch(Entry<M> entry, long nowMillis) {
         // Event loops read the clock before taking the lock, so a slightly older now may come
         // second; never move an entry's last use backwards.
         entry.lastUsedMillis = Math.max(entry.lastUsedMillis, nowMillis);
@@ -111,16 +110,16 @@ public final class StickyTable {
         }
     }
 
-    private boolean expired(Entry entry, long nowMillis) {
+    private boolean expired(Entry<M> entry, long nowMillis) {
         return nowMillis - entry.lastUsedMillis >= timeoutMillis;
     }
 
-    private void drop(Entry entry) {
+    private void drop(Entry<M> entry) {
         entries.remove(entry.client);
         unlink(entry);
     }
 
-    private void append(Entry entry) {
+    private void append(Entry<M> entry) {
         entry.previous = tail;
         entry.next = null;
         if (tail == null) {
@@ -131,7 +130,7 @@ public final class StickyTable {
         tail = entry;
     }
 
-    private void unlink(Entry entry) {
+    private void unlink(Entry<M> entry) {
         if (entry.previous == null) {
             head = entry.next;
         } else {

@@ -1,6 +1,5 @@
 package io.edgelb.agent.health;
 
-import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.Member;
@@ -14,9 +13,9 @@ import java.util.Objects;
  * probes, and how.
  *
  * <p>Equality is the {@link HealthCheckService} notion of "unchanged": the same runtime object
- * (MemberRuntime keeps identity equality) with an equal monitor and protocol.
+ * (a {@link CheckedMember} has identity equality) with an equal monitor and protocol.
  */
-public record CheckTarget(MemberRuntime member, HealthMonitor monitor, PoolProtocol protocol) {
+public record CheckTarget(CheckedMember member, HealthMonitor monitor, PoolProtocol protocol) {
 
     public CheckTarget {
         Objects.requireNonNull(member, "member");
@@ -25,7 +24,7 @@ public record CheckTarget(MemberRuntime member, HealthMonitor monitor, PoolProto
     }
 
     /** A check of a member of a plain TCP pool. */
-    public CheckTarget(MemberRuntime member, HealthMonitor monitor) {
+    public CheckTarget(CheckedMember member, HealthMonitor monitor) {
         this(member, monitor, PoolProtocol.TCP);
     }
 

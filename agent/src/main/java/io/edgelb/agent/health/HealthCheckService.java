@@ -1,7 +1,6 @@
 package io.edgelb.agent.health;
 
 import io.edgelb.agent.net.Transport;
-import io.edgelb.agent.pool.MemberRuntime;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
@@ -50,7 +49,7 @@ public final class HealthCheckService {
     private final int maxInFlight;
     private final DoubleSupplier random;
 
-    private final Map<MemberRuntime, Check> checks = new IdentityHashMap<>();
+    private final Map<CheckedMember, Check> checks = new IdentityHashMap<>();
     private final ArrayDeque<Check> waiting = new ArrayDeque<>();
     private int inFlight;
     private boolean closed;
@@ -85,7 +84,7 @@ public final class HealthCheckService {
      * @throws IllegalArgumentException when one member is listed twice
      */
     public Future<Void> update(Collection<CheckTarget> targets) {
-        Map<MemberRuntime, CheckTarget> wanted = new IdentityHashMap<>();
+        Map<CheckedMember, CheckTarget> wanted = new IdentityHashMap<>();
         for (CheckTarget target : targets) {
             if (wanted.put(target.member(), target) != null) {
                 throw new IllegalArgumentException("member " + target.member() + " is listed twice");
@@ -123,7 +122,7 @@ public final class HealthCheckService {
         return done;
     }
 
-    private void apply(Map<MemberRuntime, CheckTarget> wanted) {
+    private void apply(Map<CheckedMember, CheckTarget> wanted) {
         List<Check> stopping = new ArrayList<>();
         for (Iterator<Check> it = checks.values().iterator(); it.hasNext(); ) {
             Check check = it.next();
@@ -213,7 +212,7 @@ public final class HealthCheckService {
     }
 
     private void completed(Check check, ProbeResult result) {
-        MemberRuntime member = check.target.member();
+        CheckedMember member = check.target.member();
         Logger.debug("health check of {}: {}", member, result);
         try {
             member.health().recordCheck(result.ok(), result.detail());

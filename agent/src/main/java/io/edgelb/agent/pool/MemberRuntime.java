@@ -1,5 +1,7 @@
 package io.edgelb.agent.pool;
 
+import io.edgelb.agent.balance.Candidate;
+import io.edgelb.agent.health.CheckedMember;
 import io.edgelb.agent.health.MemberHealth;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.Member;
@@ -19,8 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Threads: settings are replaced by the reconciler (volatile); counters are updated by every
  * event loop; the balancer reads everything without locks.
+ *
+ * <p>It is the balancers' {@link Candidate} and the health checker's {@link CheckedMember}: the pool
+ * depends on balance and health, never the other way round.
  */
-public final class MemberRuntime {
+public final class MemberRuntime implements Candidate, CheckedMember {
     private volatile Member settings;
     private final InetSocketAddress endpoint;
     private final String hashKey;
@@ -44,10 +49,12 @@ public final class MemberRuntime {
         this.health = health;
     }
 
+    @Override
     public String id() {
         return settings.id();
     }
 
+    @Override
     public Member settings() {
         return settings;
     }
@@ -60,23 +67,28 @@ public final class MemberRuntime {
         this.settings = newSettings;
     }
 
+    @Override
     public InetSocketAddress endpoint() {
         return endpoint;
     }
 
     /** Stable identity for consistent hashing: {@code address:port}. */
+    @Override
     public String hashKey() {
         return hashKey;
     }
 
+    @Override
     public int weight() {
         return settings.weight();
     }
 
+    @Override
     public boolean isBackup() {
         return settings.backup();
     }
 
+    @Override
     public MemberHealth health() {
         return health;
     }
@@ -87,6 +99,7 @@ public final class MemberRuntime {
     }
 
     /** True when the balancer may send a new connection here. */
+    @Override
     public boolean acceptsNewConnections() {
         Member s = settings;
         return s.enabled() && s.weight() > 0 && !drainedByOperator && !removed && health.isUp();
@@ -160,6 +173,7 @@ public final class MemberRuntime {
         return connections;
     }
 
+    @Override
     public int activeConnections() {
         return active.get();
     }

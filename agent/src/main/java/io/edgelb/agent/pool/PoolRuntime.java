@@ -17,11 +17,12 @@ import java.util.function.LongSupplier;
 public final class PoolRuntime {
     private final Pool settings;
     private final List<MemberRuntime> members;
-    private final Balancer balancer;
-    private final StickyTable sticky;
+    private final Balancer<MemberRuntime> balancer;
+    private final StickyTable<MemberRuntime> sticky;
     private final LongSupplier clockMillis;
 
-    public PoolRuntime(Pool settings, List<MemberRuntime> members, Balancer balancer, StickyTable sticky,
+    public PoolRuntime(Pool settings, List<MemberRuntime> members, Balancer<MemberRuntime> balancer,
+                       StickyTable<MemberRuntime> sticky,
                        LongSupplier clockMillis) {
         this.settings = settings;
         this.members = List.copyOf(members);
@@ -43,7 +44,7 @@ public final class PoolRuntime {
     }
 
     /** The sticky table, or null when the pool has no session persistence; a reload passes it on. */
-    public StickyTable sticky() {
+    public StickyTable<MemberRuntime> sticky() {
         return sticky;
     }
 

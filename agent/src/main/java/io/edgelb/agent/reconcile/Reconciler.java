@@ -204,10 +204,10 @@ public final class Reconciler {
                 poolMembers.add(nextMembers.get(member.id()));
             }
             PoolRuntime previous = pools.get(pool.id());
-            StickyTable sticky = previous != null && previous.sticky() != null
+            StickyTable<MemberRuntime> sticky = previous != null && previous.sticky() != null
                     && previous.settings().persistenceTimeoutMs() == pool.persistenceTimeoutMs()
                     ? previous.sticky()
-                    : new StickyTable(pool.persistenceTimeoutMs(), StickyTable.DEFAULT_MAX_ENTRIES);
+                    : new StickyTable<>(pool.persistenceTimeoutMs(), StickyTable.DEFAULT_MAX_ENTRIES);
             planned.put(pool.id(), new PoolRuntime(pool, poolMembers, Balancers.create(pool.algorithm(), poolMembers),
                     sticky, clockMillis));
         }

@@ -33,7 +33,7 @@ class BalancerConcurrencyTest {
         MemberRuntime b = pool.member("b", 2);
         MemberRuntime c = pool.member("c", 3);
         MemberRuntime backup = pool.backup("backup", 1);
-        Balancer balancer = Balancers.create(algorithm, List.of(a, b, c, backup));
+        Balancer<MemberRuntime> balancer = Balancers.create(algorithm, List.of(a, b, c, backup));
         Map<MemberRuntime, LongAdder> counts = new ConcurrentHashMap<>();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(THREADS);

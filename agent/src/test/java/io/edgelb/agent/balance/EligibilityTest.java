@@ -37,7 +37,7 @@ class EligibilityTest {
         }
         MemberRuntime removed = pool.member("removed", 1);
         removed.markRemoved();
-        Balancer balancer = Balancers.create(algorithm,
+        Balancer<MemberRuntime> balancer = Balancers.create(algorithm,
                 List.of(weightZero, drained, adminDown, failedCheck, ejected, removed, good));
 
         assertEquals(Set.of(good), picks(balancer, List.of()));
@@ -53,7 +53,7 @@ class EligibilityTest {
         MemberRuntime primary2 = pool.monitored("p2", 1);
         MemberRuntime backup1 = pool.backup("b1", 1);
         MemberRuntime backup2 = pool.backup("b2", 1);
-        Balancer balancer = Balancers.create(algorithm, List.of(backup1, primary1, backup2, primary2));
+        Balancer<MemberRuntime> balancer = Balancers.create(algorithm, List.of(backup1, primary1, backup2, primary2));
 
         assertEquals(Set.of(primary1, primary2), picks(balancer, List.of()));
 
@@ -77,7 +77,7 @@ class EligibilityTest {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime b = pool.member("b", 2);
         MemberRuntime c = pool.member("c", 3);
-        Balancer balancer = Balancers.create(algorithm, List.of(a, b, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(algorithm, List.of(a, b, c));
 
         assertEquals(Set.of(a, c), picks(balancer, List.of(b)));
         assertEquals(Set.of(c), picks(balancer, Set.of(a, b)));
@@ -92,7 +92,7 @@ class EligibilityTest {
     void returnsNullWhenNothingQualifies(LbAlgorithm algorithm) {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime backup = pool.backup("backup", 1);
-        Balancer balancer = Balancers.create(algorithm, List.of(a, backup));
+        Balancer<MemberRuntime> balancer = Balancers.create(algorithm, List.of(a, backup));
 
         assertNull(balancer.choose(TestMembers.client(1), List.of(a, backup)));
         a.setDrainedByOperator(true);
@@ -102,7 +102,7 @@ class EligibilityTest {
         assertNull(Balancers.create(algorithm, List.of()).choose(TestMembers.client(1), List.of()));
     }
 
-    private static Set<MemberRuntime> picks(Balancer balancer, Collection<MemberRuntime> exclude) {
+    private static Set<MemberRuntime> picks(Balancer<MemberRuntime> balancer, Collection<MemberRuntime> exclude) {
         Set<MemberRuntime> chosen = new HashSet<>();
         for (int i = 0; i < PICKS; i++) {
             chosen.add(balancer.choose(TestMembers.client(i), exclude));

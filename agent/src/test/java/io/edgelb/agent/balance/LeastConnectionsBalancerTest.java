@@ -28,7 +28,7 @@ class LeastConnectionsBalancerTest {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime b = pool.member("b", 2);
         MemberRuntime c = pool.member("c", 3);
-        Balancer balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, b, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, b, c));
 
         for (int i = 0; i < 600; i++) {
             open(balancer.choose(TestMembers.client(i), List.of()));
@@ -43,7 +43,7 @@ class LeastConnectionsBalancerTest {
     void sendsNewConnectionsWhereConnectionsClosed() {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime b = pool.member("b", 1);
-        Balancer balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, b));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, b));
         List<Channel> onA = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             onA.add(open(a));
@@ -70,7 +70,7 @@ class LeastConnectionsBalancerTest {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime b = pool.member("b", 1);
         MemberRuntime c = pool.member("c", 1);
-        Balancer balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, b, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, b, c));
 
         Map<MemberRuntime, Integer> counts = new HashMap<>();
         for (int i = 0; i < 300; i++) {
@@ -86,7 +86,7 @@ class LeastConnectionsBalancerTest {
         MemberRuntime busy = pool.member("busy", 1);
         MemberRuntime c = pool.member("c", 1);
         open(busy);
-        Balancer balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, busy, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.LEAST_CONNECTIONS, List.of(a, busy, c));
 
         Map<MemberRuntime, Integer> counts = new HashMap<>();
         for (int i = 0; i < 200; i++) {

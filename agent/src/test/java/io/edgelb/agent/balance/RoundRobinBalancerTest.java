@@ -18,14 +18,14 @@ class RoundRobinBalancerTest {
         MemberRuntime a = pool.member("a", 5);
         MemberRuntime b = pool.member("b", 1);
         MemberRuntime c = pool.member("c", 1);
-        Balancer balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN, List.of(a, b, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN, List.of(a, b, c));
 
         assertEquals("a a b a c a a a a b a c a a", sequence(balancer, 14));
     }
 
     @Test
     void interleavesThreeToOne() {
-        Balancer balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN,
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN,
                 List.of(pool.member("A", 3), pool.member("B", 1)));
 
         assertEquals("A A B A A A B A", sequence(balancer, 8));
@@ -36,7 +36,7 @@ class RoundRobinBalancerTest {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime b = pool.member("b", 2);
         MemberRuntime c = pool.member("c", 3);
-        Balancer balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN, List.of(a, b, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN, List.of(a, b, c));
 
         Map<MemberRuntime, Integer> counts = count(balancer, 6_000);
 
@@ -50,7 +50,7 @@ class RoundRobinBalancerTest {
         MemberRuntime a = pool.member("a", 1);
         MemberRuntime b = pool.member("b", 1);
         MemberRuntime c = pool.member("c", 1);
-        Balancer balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN, List.of(a, b, c));
+        Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.ROUND_ROBIN, List.of(a, b, c));
 
         b.setDrainedByOperator(true);
         a.update(a.settings().withWeight(3));
@@ -61,7 +61,7 @@ class RoundRobinBalancerTest {
         assertEquals(1_000, counts.get(c));
     }
 
-    private static String sequence(Balancer balancer, int n) {
+    private static String sequence(Balancer<MemberRuntime> balancer, int n) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ids.add(balancer.choose(TestMembers.client(i), List.of()).id());
@@ -69,7 +69,7 @@ class RoundRobinBalancerTest {
         return String.join(" ", ids);
     }
 
-    private static Map<MemberRuntime, Integer> count(Balancer balancer, int n) {
+    private static Map<MemberRuntime, Integer> count(Balancer<MemberRuntime> balancer, int n) {
         Map<MemberRuntime, Integer> counts = new HashMap<>();
         for (int i = 0; i < n; i++) {
             counts.merge(balancer.choose(TestMembers.client(i), List.of()), 1, Integer::sum);

@@ -26,7 +26,7 @@ class SourceHashBalancerTest {
     private final MemberRuntime a = pool.member("a", 1);
     private final MemberRuntime b = pool.member("b", 1);
     private final MemberRuntime c = pool.member("c", 1);
-    private final Balancer balancer = Balancers.create(LbAlgorithm.SOURCE_IP, List.of(a, b, c));
+    private final Balancer<MemberRuntime> balancer = Balancers.create(LbAlgorithm.SOURCE_IP, List.of(a, b, c));
 
     @Test
     void aMemberThatLeavesMovesOnlyItsOwnClients() {
@@ -94,7 +94,7 @@ class SourceHashBalancerTest {
         MemberRuntime light = pool.member("light", 1);
         MemberRuntime middle = pool.member("middle", 2);
         MemberRuntime heavy = pool.member("heavy", 3);
-        Balancer weighted = Balancers.create(LbAlgorithm.SOURCE_IP, List.of(light, middle, heavy));
+        Balancer<MemberRuntime> weighted = Balancers.create(LbAlgorithm.SOURCE_IP, List.of(light, middle, heavy));
 
         Map<MemberRuntime, Integer> counts = count(assignments(weighted));
 
@@ -120,7 +120,7 @@ class SourceHashBalancerTest {
 
     @Test
     void sameChoiceWhateverTheMemberOrder() {
-        Balancer reversed = Balancers.create(LbAlgorithm.SOURCE_IP, List.of(c, b, a));
+        Balancer<MemberRuntime> reversed = Balancers.create(LbAlgorithm.SOURCE_IP, List.of(c, b, a));
 
         for (int i = 0; i < 1_000; i++) {
             assertSame(balancer.choose(TestMembers.client(i), List.of()),
@@ -130,7 +130,7 @@ class SourceHashBalancerTest {
 
     @Test
     void sourceIpIgnoresThePortAndSourceIpPortUsesIt() {
-        Balancer byPort = Balancers.create(LbAlgorithm.SOURCE_IP_PORT, List.of(a, b, c));
+        Balancer<MemberRuntime> byPort = Balancers.create(LbAlgorithm.SOURCE_IP_PORT, List.of(a, b, c));
         Set<MemberRuntime> byAddress = new HashSet<>();
         Map<MemberRuntime, Integer> byAddressAndPort = new HashMap<>();
 
@@ -177,7 +177,7 @@ class SourceHashBalancerTest {
         }
     }
 
-    private static MemberRuntime[] assignments(Balancer balancer) {
+    private static MemberRuntime[] assignments(Balancer<MemberRuntime> balancer) {
         MemberRuntime[] chosen = new MemberRuntime[CLIENTS];
         for (int i = 0; i < CLIENTS; i++) {
             chosen[i] = balancer.choose(TestMembers.client(i), List.of());

@@ -20,7 +20,7 @@ class StickyTableTest {
 
     @Test
     void remembersUntilTheTimeoutAfterLastUse() {
-        StickyTable table = new StickyTable(TIMEOUT, 100);
+        StickyTable<MemberRuntime> table = new StickyTable<>(TIMEOUT, 100);
         table.remember(client, a, 0);
 
         assertSame(a, table.lookup(IpLiteral.parse("10.0.0.1"), TIMEOUT - 1));
@@ -34,7 +34,7 @@ class StickyTableTest {
 
     @Test
     void aLookupRefreshesTheEntry() {
-        StickyTable table = new StickyTable(TIMEOUT, 100);
+        StickyTable<MemberRuntime> table = new StickyTable<>(TIMEOUT, 100);
         table.remember(client, a, 0);
 
         for (long now = 100_000; now <= 1_000_000; now += 100_000) {
@@ -45,7 +45,7 @@ class StickyTableTest {
 
     @Test
     void rememberReplacesTheMember() {
-        StickyTable table = new StickyTable(TIMEOUT, 100);
+        StickyTable<MemberRuntime> table = new StickyTable<>(TIMEOUT, 100);
         table.remember(client, a, 0);
         table.remember(client, b, 10);
 
@@ -55,7 +55,7 @@ class StickyTableTest {
 
     @Test
     void evictsTheLeastRecentlyUsedBeyondItsBound() {
-        StickyTable table = new StickyTable(TIMEOUT, 3);
+        StickyTable<MemberRuntime> table = new StickyTable<>(TIMEOUT, 3);
         InetAddress c1 = IpLiteral.parse("10.0.0.1");
         InetAddress c2 = IpLiteral.parse("10.0.0.2");
         InetAddress c3 = IpLiteral.parse("2001:db8::3");
@@ -76,7 +76,7 @@ class StickyTableTest {
 
     @Test
     void dropsExpiredEntriesWithoutBeingAskedForThem() {
-        StickyTable table = new StickyTable(TIMEOUT, 1_000);
+        StickyTable<MemberRuntime> table = new StickyTable<>(TIMEOUT, 1_000);
         for (int i = 0; i < 500; i++) {
             table.remember(TestMembers.client(i).getAddress(), a, i);
         }
@@ -88,7 +88,7 @@ class StickyTableTest {
 
     @Test
     void rejectsNonsenseBounds() {
-        assertThrows(IllegalArgumentException.class, () -> new StickyTable(0, 10));
-        assertThrows(IllegalArgumentException.class, () -> new StickyTable(TIMEOUT, 0));
+        assertThrows(IllegalArgumentException.class, () -> new StickyTable<>(0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new StickyTable<>(TIMEOUT, 0));
     }
 }
