@@ -10,7 +10,7 @@ import io.edgelb.agent.daemon.Agent;
 import io.edgelb.agent.daemon.ConfigSource;
 import io.edgelb.agent.daemon.ConfigSources;
 import io.edgelb.agent.net.Transport;
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.pool.MemberRuntime;
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import io.edgelb.agent.testing.TestHttpServer;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.IpLiteral;

@@ -1,6 +1,6 @@
 package io.edgelb.agent.health;
 
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -11,7 +11,7 @@ import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.relay.RelayServer;
 import io.edgelb.agent.testing.Closer;
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.agent.testing.TestConfig;

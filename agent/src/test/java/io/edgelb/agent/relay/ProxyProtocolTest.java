@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.edgelb.agent.net.Transport;
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.agent.testing.TestConfig;

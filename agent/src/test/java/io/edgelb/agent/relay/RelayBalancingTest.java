@@ -92,7 +92,7 @@ class RelayBalancingTest {
         for (Socket s : byMember.get("a")) {
             s.close();
         }
-        io.edgelb.agent.testing.Await.until(() -> harness.member("a").activeConnections() == 0,
+        io.edgelb.testkit.Await.until(() -> harness.member("a").activeConnections() == 0,
                 java.time.Duration.ofSeconds(5), "a's connections to close");
         for (int i = 0; i < 2; i++) {
             Socket client = harness.connect("web");

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.testing.Closer;
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import io.edgelb.agent.testing.RelayHarness;
 import io.edgelb.agent.testing.SynSwallower;
 import io.edgelb.agent.testing.TcpBackend;

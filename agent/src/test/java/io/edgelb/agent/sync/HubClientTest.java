@@ -189,12 +189,12 @@ class HubClientTest {
         reply(awaitRequest(), 13, "{\"members\": [");
         publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(14));
         reply(awaitRequest(), 14, STATE.replace("\"protocol_port\": 80", "\"protocol_port\": 80, \"weight\": 300"));
-        io.edgelb.agent.testing.Await.until(() -> client.lastError() != null
+        io.edgelb.testkit.Await.until(() -> client.lastError() != null
                 && client.lastError().contains("members.m1.weight: weight 300 is out of range"),
                 java.time.Duration.ofSeconds(5), "the refusal recorded for the hub");
         publish(bytes(SyncProtocol.KVNEW), INSTANCE.clone(), SyncProtocol.longBytes(15));
         reply(awaitRequest(), 15, "[".repeat(50_000));
-        io.edgelb.agent.testing.Await.until(() -> client.lastError().contains("nests deeper than 16"),
+        io.edgelb.testkit.Await.until(() -> client.lastError().contains("nests deeper than 16"),
                 java.time.Duration.ofSeconds(5), "the deep document refused");
         assertNull(delivered.poll(500, TimeUnit.MILLISECONDS), "nothing malformed was delivered");
 

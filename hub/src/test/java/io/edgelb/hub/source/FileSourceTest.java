@@ -39,7 +39,7 @@ class FileSourceTest {
         AgentRegistry registry = new AgentRegistry(Map.of("r1", "0".repeat(40)), System::currentTimeMillis, 15_000);
         FileSource source = new FileSource(file, 60_000, System::currentTimeMillis);
         source.start(registry);
-        io.edgelb.hub.TestAwait.until(registry::isReady, "the first read");
+        io.edgelb.testkit.Await.until(registry::isReady, "the first read");
 
         List<String> problems = source.pushMembers("r1", "web", Json.parse("{\"m2\": {\"address\": \"192.0.2.2\","
                 + " \"protocol_port\": 8080, \"weight\": 5}}").asObject());

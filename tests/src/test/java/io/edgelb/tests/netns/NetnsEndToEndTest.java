@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import io.edgelb.agent.testing.Await;
+import io.edgelb.testkit.Await;
 import io.edgelb.tests.AgentProcess;
 import java.io.InputStream;
 import java.nio.file.Files;
