@@ -100,7 +100,8 @@ public final class IpLiteral {
 
     /**
      * The address as operators write it: dotted quad, or IPv6 in RFC 5952 form ({@code 2001:db8::1},
-     * where the JDK prints {@code 2001:db8:0:0:0:0:0:1}).
+     * where the JDK prints {@code 2001:db8:0:0:0:0:0:1}; an IPv4-mapped address as
+     * {@code ::ffff:a.b.c.d}), never with a scope.
      */
     public static String format(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
@@ -110,6 +111,10 @@ public final class IpLiteral {
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        if (groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0 && groups[4] == 0
+                && groups[5] == 0xffff) { // IPv4-mapped: mixed notation (RFC 5952 section 5)
+            return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
         }
         int bestStart = -1;
         int bestLength = 1; // a single zero group is not compressed

@@ -1,5 +1,6 @@
 package io.edgelb.agent.relay;
 
+import io.edgelb.model.IpLiteral;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
@@ -66,46 +67,7 @@ public final class ProxyProtocolHeader {
      * getHostAddress() writes every group ({@code 2001:db8:1:0:0:0:0:2}).
      */
     static String text(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] group = new int[8];
-        for (int i = 0; i < 8; i++) {
-            group[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-        }
-        if (group[0] == 0 && group[1] == 0 && group[2] == 0 && group[3] == 0 && group[4] == 0 && group[5] == 0xffff) {
-            return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1; // a single zero group is not shortened
-        for (int i = 0; i < 8; ) {
-            if (group[i] != 0) {
-                i++;
-                continue;
-            }
-            int start = i;
-            while (i < 8 && group[i] == 0) {
-                i++;
-            }
-            if (i - start > bestLength) {
-                bestStart = start;
-                bestLength = i - start;
-            }
-        }
-        StringBuilder out = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(group[i]));
-        }
-        return out.toString();
+        return IpLiteral.format(address);
     }
 
     /**
