@@ -136,7 +136,8 @@ class StatusRelay:
             except BadAnswer as e:
                 LOG.warning('edgelb: hub %s answer refused: %s', base, e)
             except Exception as e:  # hub down, driver agent down: next tick
-                LOG.warning('edgelb: status from hub %s not relayed: %s', base, e)
+                LOG.warning('edgelb: status from hub %s not relayed: %s %s', base,
+                            type(e).__name__, getattr(e, 'fault_string', None) or e)
 
     def poll(self, base, token, again=True):
         instance, cursor = self._cursors.get(base, (None, 0))

@@ -105,7 +105,7 @@ class DriverAgentSockets:
                 data = _recv(self.request)
                 with agent.lock:
                     agent.received.setdefault(name, []).append(data)
-                reply = json.dumps({'status_code': '200'}).encode()
+                reply = json.dumps({'status_code': 200}).encode()  # as octavia's driver_updater answers
                 self.request.sendall('{}\n'.format(len(reply)).encode() + reply)
 
         server = socketserver.ThreadingUnixStreamServer(path, Handler)
