@@ -430,7 +430,7 @@ if dpkg-query -W -f='${Status}' python3-edgelb-octavia 2>/dev/null | grep -q 'in
       --availability-zone-data '{"agents": ["r1"]}' >/dev/null || die "availability zone profile"
   fi
   if ! "${OSN[@]}" availabilityzone show edge-site-1 >/dev/null 2>&1; then
-    "${OSN[@]}" availabilityzone create --name edge-site-1 --availability-zone-profile edge-site-1-profile \
+    "${OSN[@]}" availabilityzone create --name edge-site-1 --availabilityzoneprofile edge-site-1-profile \
       >/dev/null || die "availability zone edge-site-1"
   fi
 fi
