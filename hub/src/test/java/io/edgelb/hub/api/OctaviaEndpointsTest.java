@@ -81,15 +81,20 @@ class OctaviaEndpointsTest {
     void changesAreAcceptedAtOnceAndCoalescedIntoThreeFollowUpPolls() throws Exception {
         start(true);
         Await.until(() -> octavia.polls.get() == 1, "the first poll");
+        long began = System.nanoTime();
         for (int i = 0; i < 10; i++) {
             HttpResponse<String> answer = send("POST", "/api/octavia/changes", "{\"loadbalancer_id\": \"ab-12\","
                     + " \"object\": \"member\", \"id\": \"cd-34\", \"action\": \"create\"}", true);
             assertEquals(202, answer.statusCode(), answer.body());
             assertEquals(Json.object().add("accepted", true), Json.parse(answer.body()));
         }
+        long burstMs = (System.nanoTime() - began) / 1_000_000;
         OctaviaSource octaviaSource = (OctaviaSource) source;
         Await.until(() -> octaviaSource.pendingChangePolls() == 0, "the follow-up polls");
-        assertEquals(4, octavia.polls.get(), "the first poll and ~0.3 s, ~1 s, ~3 s later, shared by all ten");
+        // A burst within 0.3 s shares all three; a slower one (a loaded machine) may take one more per 0.3 s or 1 s.
+        int allowed = 4 + (int) (burstMs / 300) + (int) (burstMs / 1000);
+        assertTrue(octavia.polls.get() >= 4 && octavia.polls.get() <= allowed, "the first poll and ~0.3 s, ~1 s, ~3 s"
+                + " later, shared by all ten (burst " + burstMs + " ms): " + octavia.polls.get());
     }
 
     @Test
