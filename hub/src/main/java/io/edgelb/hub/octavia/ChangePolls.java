@@ -6,9 +6,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Extra polls after a provider driver's change notice: ~0.3 s, ~1 s and ~3 s later (Octavia calls
- * the driver before it commits, so the first may still see the old state). Requests close together
- * share their polls, and a poll that started recently (the regular one or another) stands in for a
- * due one. The polls run on the source's one thread, so never two at once. Guarded by its lock.
+ * the driver before it commits, so the first may still see the old state). A request shares the
+ * polls already scheduled and not yet run, except that the last one moves to ~3 s after the newest
+ * request (so a burst ends with one poll after its last commit); a poll that started recently (the
+ * regular one or another) stands in for a due one. The polls run on the source's one thread, so never two at once. Guarded by its lock.
  */
 final class ChangePolls {
     static final long[] DELAYS_MS = {300, 1_000, 3_000};
@@ -19,6 +20,8 @@ final class ChangePolls {
     private final Runnable poll;
     private final LongSupplier clock;
     private final long[] due = new long[DELAYS_MS.length];
+    private final java.util.concurrent.ScheduledFuture<?>[] scheduled =
+            new java.util.concurrent.ScheduledFuture<?>[DELAYS_MS.length];
     private long lastStart;
     private int pending;
 
@@ -33,12 +36,16 @@ final class ChangePolls {
         long now = clock.getAsLong();
         for (int i = 0; i < DELAYS_MS.length; i++) {
             long at = now + DELAYS_MS[i];
-            if (due[i] != 0 && Math.abs(due[i] - at) <= SLACK_MS) {
-                continue; // the poll already due at about that time serves this request too
+            boolean waiting = due[i] > now;
+            if (waiting && i < DELAYS_MS.length - 1) {
+                continue; // the poll still to come serves this request too
+            }
+            if (waiting && scheduled[i].cancel(false)) {
+                pending--;
             }
             due[i] = at;
             pending++;
-            timer.schedule(() -> run(at), DELAYS_MS[i], TimeUnit.MILLISECONDS);
+            scheduled[i] = timer.schedule(() -> run(at), DELAYS_MS[i], TimeUnit.MILLISECONDS);
         }
     }
 

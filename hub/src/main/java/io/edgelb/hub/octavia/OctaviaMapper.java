@@ -147,7 +147,12 @@ final class OctaviaMapper {
                 }
             }
             if (isOwned) {
-                owned.add(view(raw, targets, part, objects));
+                ZoneAgents.Zone zone = zoneOf(raw);
+                if (zone != null && zone.error() != null) {
+                    notes.add("loadbalancer " + lbId + ": " + zone.error() + "; the load balancer is ERROR");
+                }
+                owned.add(OwnedLoadBalancer.view(raw, targets, zone == null ? null : zone.error(),
+                        io.edgelb.model.json.ConfigJson.encodeText(part.build()), objects));
             }
             if (!usableLbs.contains(lbId)) {
                 continue;
@@ -159,53 +164,6 @@ final class OctaviaMapper {
         Map<String, Config> result = new LinkedHashMap<>();
         agents.forEach((agent, b) -> result.put(agent, b.build()));
         return result;
-    }
-
-    /** An owned load balancer as the status book needs it: every object Octavia still lists. */
-    private ProviderView.LoadBalancer view(JsonObject lb, List<String> routers, Builder part, OctaviaObjects objects) {
-        String lbId = lb.getString("id", "");
-        ZoneAgents.Zone zone = zoneOf(lb);
-        String zoneError = zone == null ? null : zone.error();
-        if (zoneError != null) {
-            notes.add("loadbalancer " + lbId + ": " + zoneError + "; the load balancer is ERROR");
-        }
-        List<ProviderView.Item> items = new ArrayList<>();
-        items.add(item("loadbalancer", lb, null, false));
-        for (JsonObject l : objects.listeners()) {
-            if (belongsTo(l, lbId) && present(l)) {
-                items.add(item("listener", l, text(l, "default_pool_id"), false));
-            }
-        }
-        for (JsonObject p : objects.pools()) {
-            if (!belongsTo(p, lbId) || !present(p)) {
-                continue;
-            }
-            String poolId = p.getString("id", "");
-            String hm = text(p, "healthmonitor_id");
-            items.add(item("pool", p, null, hm != null));
-            for (JsonObject m : objects.membersByPool().getOrDefault(poolId, List.of())) {
-                if (present(m)) {
-                    items.add(item("member", m, poolId, false));
-                }
-            }
-            for (JsonObject monitor : objects.healthMonitors()) {
-                if (monitor.getString("id", "").equals(hm) && present(monitor)) {
-                    items.add(item("healthmonitor", monitor, poolId, false));
-                }
-            }
-        }
-        return new ProviderView.LoadBalancer(lbId, lb.getBoolean("admin_state_up", true),
-                lb.getString("provisioning_status", "ACTIVE"), List.copyOf(routers), zoneError,
-                io.edgelb.model.json.ConfigJson.encodeText(part.build()), List.copyOf(items));
-    }
-
-    private static boolean present(JsonObject o) {
-        return !"DELETED".equals(o.getString("provisioning_status", ""));
-    }
-
-    private static ProviderView.Item item(String kind, JsonObject o, String ref, boolean monitored) {
-        return new ProviderView.Item(kind, o.getString("id", ""), o.getString("provisioning_status", "ACTIVE"),
-                o.getBoolean("admin_state_up", true), ref, monitored);
     }
 
     /** The agents a load balancer is tagged for; pools of untagged load balancers never need their members. */
@@ -252,7 +210,7 @@ final class OctaviaMapper {
         return result;
     }
 
-    private static boolean belongsTo(JsonObject child, String lbId) {
+    static boolean belongsTo(JsonObject child, String lbId) {
         JsonValue lbs = child.get("loadbalancers");
         if (lbs == null || !lbs.isArray()) {
             return false;
@@ -379,7 +337,7 @@ final class OctaviaMapper {
         return value == null ? fallback : value;
     }
 
-    private static String text(JsonObject o, String name) {
+    static String text(JsonObject o, String name) {
         JsonValue v = o.get(name);
         return v != null && v.isString() ? v.asString() : null;
     }
