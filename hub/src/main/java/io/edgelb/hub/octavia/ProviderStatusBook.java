@@ -138,10 +138,13 @@ public final class ProviderStatusBook {
                 }
             }
             asOf.put(lb.id(), Math.max(newest, creating.appliedRevision()));
-            for (ProviderView.Item item : lb.items()) {
-                if (lbDeleting && !item.kind().equals("loadbalancer")) {
-                    continue; // the load balancer's DELETED cascades
-                }
+            for (ProviderView.Item listed : lb.items()) {
+                // A cascade delete leaves the children ACTIVE in Octavia, but its driver updater
+                // removes a child's row only when told that child is DELETED: each one is reported.
+                ProviderView.Item item = lbDeleting && !listed.kind().equals("loadbalancer")
+                        ? new ProviderView.Item(listed.kind(), listed.id(), "PENDING_DELETE", listed.adminUp(),
+                                listed.ref(), listed.monitored())
+                        : listed;
                 String key = item.kind() + "/" + item.id();
                 seen.add(key);
                 Provisioning verdict = item.provisioning().equals("PENDING_DELETE") ? deleting : creating;
