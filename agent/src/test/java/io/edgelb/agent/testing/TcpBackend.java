@@ -65,9 +65,14 @@ public final class TcpBackend implements AutoCloseable {
     }
 
     public static TcpBackend start(String name, InetAddress bind) throws IOException {
+        return start(name, bind, 0);
+    }
+
+    /** On a given port: a member that comes back where it was after {@link #close()}. */
+    public static TcpBackend start(String name, InetAddress bind, int port) throws IOException {
         ServerSocket server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(bind, 0), 200);
+        server.bind(new InetSocketAddress(bind, port), 200);
         return new TcpBackend(name, server);
     }
 

@@ -66,6 +66,38 @@ final class OctaviaApi {
         return created.get(kind).asObject().getString("id", null);
     }
 
+    /** POSTs {kind: fields} to /v2/lbaas/PATH as an operator (no project_id); returns the new object's id. */
+    String createAdmin(String path, String kind, JsonObject fields) throws IOException, InterruptedException {
+        return send("POST", "/v2/lbaas/" + path, Json.object().add(kind, fields), 201).get(kind).asObject()
+                .getString("id", null);
+    }
+
+    /** POSTs {kind: fields} and returns the raw answer: for requests Octavia must refuse. */
+    HttpResponse<String> tryCreate(String path, String kind, JsonObject fields) throws IOException, InterruptedException {
+        if (project != null) {
+            fields.add("project_id", project);
+        }
+        return http.send(request("POST", "/v2/lbaas/" + path, Json.object().add(kind, fields)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET /v2/lbaas/PATH; null when it is gone (404). */
+    JsonObject get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request("GET", "/v2/lbaas/" + path, null).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return Json.parse(response.body()).asObject();
+    }
+
+    void delete(String path) throws IOException, InterruptedException {
+        send("DELETE", "/v2/lbaas/" + path, null, 204);
+    }
+
     void update(String path, String kind, JsonObject fields) throws IOException, InterruptedException {
         send("PUT", "/v2/lbaas/" + path, Json.object().add(kind, fields), 200);
     }
@@ -94,6 +126,15 @@ final class OctaviaApi {
 
     private JsonObject send(String method, String path, JsonObject body, int expected)
             throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(method, path, body).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IOException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body().isBlank() ? new JsonObject() : Json.parse(response.body()).asObject();
+    }
+
+    private HttpRequest.Builder request(String method, String path, JsonObject body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -101,10 +142,6 @@ final class OctaviaApi {
         if (token != null) {
             request.header("X-Auth-Token", token);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IOException(method + " " + path + ": " + response.statusCode() + " " + response.body());
-        }
-        return response.body().isBlank() ? new JsonObject() : Json.parse(response.body()).asObject();
+        return request;
     }
 }

@@ -1,0 +1,112 @@
+"""What edgelb cannot do yet: the one list to shrink when a feature lands.
+
+The driver calls check_*() before it tells the hub anything, so Octavia's API
+refuses the request at once (UnsupportedOptionError, HTTP 400/501) instead of
+accepting an object the routers will never serve.
+"""
+from octavia_lib.api.drivers import data_models
+from octavia_lib.api.drivers import exceptions
+
+# The agent relays TCP; HTTPS is passed through untouched (no TLS termination).
+LISTENER_PROTOCOLS = frozenset({'TCP', 'HTTPS'})
+# Pools speak TCP to members, optionally after a PROXY v1/v2 header.
+POOL_PROTOCOLS = frozenset({'TCP', 'HTTPS', 'PROXY', 'PROXYV2'})
+LB_ALGORITHMS = frozenset({'ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP',
+                           'SOURCE_IP_PORT'})
+# model/SessionPersistence.java: SOURCE_IP only (cookies need HTTP).
+SESSION_PERSISTENCE_TYPES = frozenset({'SOURCE_IP'})
+# model/MonitorType.java: no ICMP/UDP/SCTP without raw sockets.
+MONITOR_TYPES = frozenset({'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO'})
+
+# Fields whose mere presence (a non-empty value) is refused.
+LISTENER_UNSUPPORTED_FIELDS = (
+    'insert_headers', 'default_tls_container_ref', 'default_tls_container_data',
+    'sni_container_refs', 'sni_container_data', 'client_ca_tls_container_ref',
+    'client_ca_tls_container_data', 'client_crl_container_ref',
+    'client_crl_container_data', 'tls_versions', 'tls_ciphers',
+    'alpn_protocols', 'l7policies')
+# client_authentication defaults to NONE; anything else needs TLS termination.
+POOL_UNSUPPORTED_FIELDS = (
+    'tls_container_ref', 'tls_container_data', 'ca_tls_container_ref',
+    'ca_tls_container_data', 'crl_container_ref', 'crl_container_data',
+    'tls_versions', 'tls_ciphers', 'alpn_protocols')
+# The hub maps vip_address only.
+LOADBALANCER_UNSUPPORTED_FIELDS = ('additional_vips',)
+
+
+def given(value):
+    """True when the API passed a real value (not Unset, None, empty)."""
+    if value is None or isinstance(value, data_models.UnsetType):
+        return False
+    if isinstance(value, (list, tuple, dict, str)) and not value:
+        return False
+    return True
+
+
+def refuse(what):
+    msg = 'edgelb does not support {} yet'.format(what)
+    raise exceptions.UnsupportedOptionError(user_fault_string=msg,
+                                            operator_fault_string=msg)
+
+
+def _fields(obj, kind, names):
+    for name in names:
+        value = getattr(obj, name, None)
+        if given(value):
+            refuse('{} {}'.format(kind, name))
+
+
+def _one_of(kind, name, value, allowed):
+    if given(value) and value not in allowed:
+        refuse('{} {} {}'.format(kind, name, value))
+
+
+def check_loadbalancer(lb):
+    _fields(lb, 'loadbalancer', LOADBALANCER_UNSUPPORTED_FIELDS)
+    for listener in _list(getattr(lb, 'listeners', None)):
+        check_listener(listener)
+    for pool in _list(getattr(lb, 'pools', None)):
+        check_pool(pool)
+
+
+def check_listener(listener):
+    _one_of('listener', 'protocol', listener.protocol, LISTENER_PROTOCOLS)
+    _fields(listener, 'listener', LISTENER_UNSUPPORTED_FIELDS)
+    auth = getattr(listener, 'client_authentication', None)
+    if given(auth) and auth != 'NONE':
+        refuse('listener client_authentication {}'.format(auth))
+    if given(getattr(listener, 'default_pool', None)):
+        check_pool(listener.default_pool)
+
+
+def check_pool(pool):
+    _one_of('pool', 'protocol', pool.protocol, POOL_PROTOCOLS)
+    _one_of('pool', 'lb_algorithm', pool.lb_algorithm, LB_ALGORITHMS)
+    persistence = pool.session_persistence
+    if given(persistence):
+        kind = persistence.get('type') if isinstance(persistence, dict) else None
+        _one_of('pool', 'session_persistence type', kind or str(persistence),
+                SESSION_PERSISTENCE_TYPES)
+    if pool.tls_enabled is True:
+        refuse('pool tls_enabled')
+    _fields(pool, 'pool', POOL_UNSUPPORTED_FIELDS)
+    if given(pool.healthmonitor):
+        check_healthmonitor(pool.healthmonitor)
+    for member in _list(pool.members):
+        check_member(member)
+
+
+def check_member(member):
+    """Every member field (backup, monitor_address/port, weight) is served."""
+
+
+def check_healthmonitor(hm):
+    _one_of('health monitor', 'type', hm.type, MONITOR_TYPES)
+
+
+def check_l7(kind):
+    refuse(kind)
+
+
+def _list(value):
+    return value if given(value) and isinstance(value, list) else []

@@ -1,0 +1,316 @@
+package io.edgelb.tests.hub;
+
+import static io.edgelb.tests.hub.ProviderBed.check;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import io.edgelb.agent.testing.RelayHarness;
+import io.edgelb.agent.testing.TcpBackend;
+import io.edgelb.testkit.Await;
+import io.edgelb.tests.AgentProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The edgelb Octavia provider end to end (issue 12's tests 1-6): the real Octavia of
+ * tests/octavia/octavia-up.sh with python3-edgelb-octavia installed (driver in octavia-api, provider
+ * agent in octavia-driver-agent), a real hub and a real agent process, real backends on loopback.
+ * Load balancers are created through Octavia's REST API (the openstack CLI's create looks the VIP
+ * subnet up in Neutron, which the fixture has not); statuses, statistics and refusals are read with
+ * the plain openstack CLI where the CLI works without Neutron.
+ */
+class OctaviaProviderTest {
+    private static final Duration SYNC = Duration.ofSeconds(60);
+    private static final String NOAUTH_URL = setting("OCTAVIA_NOAUTH_URL", "http://127.0.0.1:9876");
+    private static final String NOAUTH_PROJECT = setting("OCTAVIA_NOAUTH_PROJECT", "e3cd678b11784734bc366148aa37580e");
+    private static final String KEYSTONE_URL = setting("OCTAVIA_KEYSTONE_URL", "http://127.0.0.1:9877");
+    /** Health monitor: checked every second, down after two failures: fall time 2 s. */
+    private static final int DELAY = 1;
+    private static final int FALL = 2;
+
+    @TempDir
+    Path dir;
+    private final OctaviaApi octavia = OctaviaApi.noauth(NOAUTH_URL, NOAUTH_PROJECT);
+    private final io.edgelb.agent.testing.Closer closer = new io.edgelb.agent.testing.Closer();
+    private final String vip = "127.0.0." + ThreadLocalRandom.current().nextInt(10, 250);
+
+    private static String setting(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    @BeforeAll
+    static void octavia() throws Exception {
+        OctaviaService.ensureRunning(NOAUTH_URL, KEYSTONE_URL);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        closer.close();
+    }
+
+    private ProviderBed bed() throws IOException, InterruptedException {
+        return closer.add(new ProviderBed(dir, octavia, NOAUTH_URL));
+    }
+
+    private TcpBackend backend(String name) throws IOException {
+        return closer.add(TcpBackend.start(name));
+    }
+
+    /** listener → default pool → members → TCP monitor, in one create call. */
+    private JsonObject tree(int port, TcpBackend... members) {
+        JsonArray list = new JsonArray();
+        for (TcpBackend m : members) {
+            list.add(Json.object().add("name", m.name()).add("address", "127.0.0.1").add("protocol_port", m.port()));
+        }
+        JsonObject pool = Json.object().add("name", "web").add("protocol", "TCP").add("lb_algorithm", "ROUND_ROBIN")
+                .add("members", list).add("healthmonitor", Json.object().add("type", "TCP").add("delay", DELAY)
+                        .add("timeout", 1).add("max_retries", 1).add("max_retries_down", FALL));
+        JsonObject listener = Json.object().add("name", "tcp").add("protocol", "TCP").add("protocol_port", port)
+                .add("default_pool", pool);
+        return Json.object().add("name", "it-provider").add("vip_address", vip)
+                .add("listeners", new JsonArray().add(listener));
+    }
+
+    /** Test 1: PENDING_CREATE while the router is stopped; ACTIVE once it serves; test 5: delete cascades. */
+    @Test
+    void activeOnlyOnceTheRouterServesAndDeleteCascades() throws Exception {
+        ProviderBed bed = bed();
+        TcpBackend a = backend("a");
+        bed.startHub();
+        int port = HubTestbed.freePort();
+        String lb = bed.createLoadBalancer(tree(port, a));
+
+        // The hub has read the load balancer (and nudged by the driver, at once), the agent is not running.
+        Await.until(() -> check(() -> ProviderBed.hubKnows(lb)), SYNC, "the hub reading " + lb);
+        assertEquals("PENDING_CREATE", bed.provisioning(lb), "ACTIVE before any router applied it");
+        assertThrows(ConnectException.class, () -> land(port));
+
+        AgentProcess agent = bed.startAgent();
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        assertEquals("a", land(port), "ACTIVE, but the router does not serve the listener");
+        JsonObject status = OpenstackCli.run("loadbalancer", "status", "show", lb).json();
+        JsonObject tree = status.get("loadbalancer").asObject();
+        assertEquals("ACTIVE", tree.getString("provisioning_status", "?"), status.toString());
+        JsonObject listener = tree.get("listeners").asArray().get(0).asObject();
+        assertEquals("ACTIVE", listener.getString("provisioning_status", "?"), status.toString());
+        JsonObject pool = listener.get("pools").asArray().get(0).asObject();
+        JsonObject member = pool.get("members").asArray().get(0).asObject();
+        assertEquals("ACTIVE", member.getString("provisioning_status", "?"), status.toString());
+        Await.until(() -> check(() -> OpenstackCli.run("loadbalancer", "status", "show", lb).json()
+                .get("loadbalancer").asObject().getString("operating_status", "?").equals("ONLINE")),
+                SYNC, lb + " ONLINE");
+
+        octavia.deleteLoadBalancer(lb);
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("GONE")), SYNC, lb + " gone from Octavia");
+        agent.awaitStatus(s -> s.get("listeners").asArray().isEmpty(), SYNC, "the listener gone from the router");
+        assertThrows(ConnectException.class, () -> land(port));
+        assertNull(octavia.get("pools/" + pool.getString("id", "?")), "the pool outlived its load balancer");
+    }
+
+    /** Test 2: a stopped member is ERROR in Octavia within fall time + a few seconds, the LB DEGRADED; back ONLINE. */
+    @Test
+    void memberHealthFlowsBackToOctavia() throws Exception {
+        ProviderBed bed = bed();
+        TcpBackend a = backend("a");
+        TcpBackend b = backend("b");
+        bed.startHub();
+        bed.startAgent();
+        String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), a, b));
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        String pool = octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().get("pools").asArray()
+                .get(0).asObject().getString("id", "?");
+        String memberB = memberId(pool, "b");
+        Await.until(() -> check(() -> memberStatus(pool, memberB).equals("ONLINE")), SYNC, "b ONLINE");
+
+        int portB = b.port();
+        b.close();
+        long stopped = System.nanoTime();
+        Duration allowed = Duration.ofSeconds((long) DELAY * FALL + 8); // + report, poll and write
+        Await.until(() -> check(() -> memberStatus(pool, memberB).equals("ERROR")), allowed,
+                "member b ERROR in Octavia within fall time + 8 s");
+        long took = (System.nanoTime() - stopped) / 1_000_000;
+        System.out.println("member down -> Octavia ERROR: " + took + " ms");
+        JsonObject shown = OpenstackCli.run("loadbalancer", "member", "show", pool, memberB, "-f", "json").json();
+        assertEquals("ERROR", shown.getString("operating_status", "?"), shown.toString());
+        Await.until(() -> check(() -> lbOperating(lb).equals("DEGRADED")), Duration.ofSeconds(10),
+                "the load balancer DEGRADED while b is down");
+        assertEquals("ONLINE", memberStatus(pool, memberId(pool, "a")), "a is up");
+
+        closer.add(TcpBackend.start("b", InetAddress.getLoopbackAddress(), portB));
+        Await.until(() -> check(() -> memberStatus(pool, memberB).equals("ONLINE")), allowed, "b ONLINE again");
+        Await.until(() -> check(() -> lbOperating(lb).equals("ONLINE")), Duration.ofSeconds(10), lb + " ONLINE again");
+    }
+
+    /** Test 3: {@code openstack loadbalancer stats show} counts a known number of requests. */
+    @Test
+    void statisticsCountRequests() throws Exception {
+        ProviderBed bed = bed();
+        TcpBackend a = backend("a");
+        bed.startHub();
+        bed.startAgent();
+        int port = HubTestbed.freePort();
+        String lb = bed.createLoadBalancer(tree(port, a));
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        int requests = 7;
+        int size = 1000;
+        long greeted = 0;
+        for (int i = 0; i < requests; i++) {
+            greeted += echo(port, size);
+        }
+        long bytesOut = greeted + (long) requests * size;
+        Await.until(() -> check(() -> stats(lb).getLong("total_connections", -1) == requests), SYNC,
+                requests + " connections in Octavia's statistics");
+        JsonObject stats = OpenstackCli.run("loadbalancer", "stats", "show", lb, "-f", "json").json();
+        assertEquals(requests, stats.getLong("total_connections", -1), stats.toString());
+        assertEquals((long) requests * size, stats.getLong("bytes_in", -1), stats.toString());
+        assertEquals(bytesOut, stats.getLong("bytes_out", -1), stats.toString());
+        assertEquals(0, stats.getLong("active_connections", -1), stats.toString());
+        assertEquals(0, stats.getLong("request_errors", -1), stats.toString());
+    }
+
+    /** Test 4: what edgelb cannot do is refused at once with the driver's message, nothing half-created. */
+    @Test
+    void unsupportedOptionsAreRefused() throws Exception {
+        ProviderBed bed = bed();
+        String[][] refusals = {
+                {"listener protocol HTTP", "HTTP"},
+                {"listener protocol UDP", "UDP"},
+                {"L7 policy", "l7"},
+                {"cookie persistence", "HTTP_COOKIE"},
+        };
+        for (String[] refusal : refusals) {
+            JsonObject tree = tree(HubTestbed.freePort(), backend("x"));
+            JsonObject listener = tree.get("listeners").asArray().get(0).asObject();
+            JsonObject pool = listener.get("default_pool").asObject();
+            switch (refusal[0]) {
+                case "listener protocol HTTP" -> listener.set("protocol", "HTTP").set("default_pool",
+                        pool.set("protocol", "HTTP"));
+                case "listener protocol UDP" -> listener.set("protocol", "UDP").set("default_pool",
+                        pool.set("protocol", "UDP").set("healthmonitor", Json.object().add("type", "UDP-CONNECT")
+                                .add("delay", 1).add("timeout", 1).add("max_retries", 1)));
+                case "L7 policy" -> listener.add("l7policies", new JsonArray().add(Json.object().add("action", "REJECT")
+                        .add("rules", new JsonArray().add(Json.object().add("type", "PATH").add("compare_type", "STARTS_WITH")
+                                .add("value", "/x")))));
+                default -> pool.add("session_persistence", Json.object().add("type", "HTTP_COOKIE"));
+            }
+            String name = "it-refused-" + bed.agentId;
+            tree.set("name", name).add("provider", "edgelb").add("availability_zone", bed.zone)
+                    .add("vip_subnet_id", OctaviaApi.SUBNET);
+            HttpResponse<String> answer = octavia.tryCreate("loadbalancers", "loadbalancer", tree);
+            assertTrue(answer.statusCode() == 400 || answer.statusCode() == 501,
+                    refusal[0] + ": " + answer.statusCode() + " " + answer.body());
+            assertTrue(answer.body().contains(refusal[1]), refusal[0] + " not named: " + answer.body());
+            JsonArray left = octavia.get("loadbalancers?name=" + name).get("loadbalancers").asArray();
+            assertTrue(left.isEmpty(), refusal[0] + " half-created: " + left);
+        }
+
+        // No availability zone: the driver cannot know which routers serve it.
+        JsonObject noZone = tree(HubTestbed.freePort(), backend("y")).add("provider", "edgelb")
+                .add("vip_subnet_id", OctaviaApi.SUBNET);
+        HttpResponse<String> answer = octavia.tryCreate("loadbalancers", "loadbalancer", noZone);
+        assertTrue(answer.statusCode() == 400 || answer.statusCode() == 501, answer.statusCode() + " " + answer.body());
+        assertTrue(answer.body().contains("availability_zone"), answer.body());
+
+        // On a served load balancer, through the CLI: a second listener speaking HTTP.
+        bed.startHub();
+        bed.startAgent();
+        String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), backend("z")));
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        OpenstackCli.Result refused = OpenstackCli.run("loadbalancer", "listener", "create", "--protocol", "HTTP",
+                "--protocol-port", String.valueOf(HubTestbed.freePort()), "--name", "http", lb);
+        assertNotEquals(0, refused.status(), refused.output());
+        assertTrue(refused.output().contains("edgelb does not support listener protocol HTTP"), refused.output());
+        assertEquals(1, octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().get("listeners").asArray()
+                .size(), "the refused listener was created");
+        assertEquals("ACTIVE", bed.provisioning(lb), "a refusal left the load balancer " + bed.provisioning(lb));
+    }
+
+    /** Test 6: hub stopped during a create: PENDING_CREATE, the API answers at once, ACTIVE when the hub is back. */
+    @Test
+    void hubOutageDuringCreate() throws Exception {
+        ProviderBed bed = bed();
+        TcpBackend a = backend("a");
+        bed.startHub();
+        bed.startAgent();
+        bed.stopHub();
+        int port = HubTestbed.freePort();
+        long start = System.nanoTime();
+        String lb = bed.createLoadBalancer(tree(port, a));
+        long took = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(took < 10_000, "the create call took " + took + " ms with the hub down");
+        long listStart = System.nanoTime();
+        octavia.get("loadbalancers/" + lb);
+        assertTrue((System.nanoTime() - listStart) / 1_000_000 < 5_000, "Octavia's API is slow with the hub down");
+        assertEquals("PENDING_CREATE", bed.provisioning(lb));
+
+        bed.startHub();
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE after the hub returned");
+        assertEquals("a", land(port));
+    }
+
+    private String memberId(String pool, String name) throws IOException, InterruptedException {
+        for (JsonValue m : octavia.get("pools/" + pool + "/members").get("members").asArray()) {
+            if (m.asObject().getString("name", "").equals(name)) {
+                return m.asObject().getString("id", "?");
+            }
+        }
+        throw new AssertionError("no member " + name + " in pool " + pool);
+    }
+
+    private String memberStatus(String pool, String member) throws IOException, InterruptedException {
+        return octavia.get("pools/" + pool + "/members/" + member).get("member").asObject()
+                .getString("operating_status", "?");
+    }
+
+    private String lbOperating(String lb) throws IOException, InterruptedException {
+        return octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().getString("operating_status", "?");
+    }
+
+    private JsonObject stats(String lb) throws IOException, InterruptedException {
+        return octavia.get("loadbalancers/" + lb + "/stats").get("stats").asObject();
+    }
+
+    /** The name of the backend a connection to VIP:port lands on. */
+    private String land(int port) throws IOException {
+        try (Socket client = new Socket(vip, port)) {
+            client.setSoTimeout(5_000);
+            return RelayHarness.greeting(client);
+        }
+    }
+
+    /** One request through the relay: greeting, then size bytes echoed back. Returns the greeting's bytes. */
+    private long echo(int port, int size) throws IOException {
+        try (Socket client = new Socket(vip, port)) {
+            client.setSoTimeout(5_000);
+            String greeting = RelayHarness.greeting(client);
+            byte[] payload = new byte[size];
+            Arrays.fill(payload, (byte) 'x');
+            client.getOutputStream().write(payload);
+            client.shutdownOutput();
+            InputStream in = client.getInputStream();
+            byte[] back = in.readAllBytes();
+            assertEquals(size, back.length, "echoed bytes");
+            return greeting.length() + 1;
+        }
+    }
+}
