@@ -120,6 +120,7 @@ public final class StatusReport {
                 .add("active_connections", kernel ? Json.NULL : Json.value(runtime.activeConnections()))
                 .add("total_connections", kernel ? Json.NULL : Json.value(runtime.totalConnections()))
                 .add("rejected_connections", rejected)
+                .add("request_errors", runtime.requestErrors())
                 .add("timeouts", runtime.timeouts())
                 .add("spliced", runtime.splicedDirections())
                 .add("bytes_in", runtime.bytesIn())

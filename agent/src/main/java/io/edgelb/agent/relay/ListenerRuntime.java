@@ -10,8 +10,11 @@ import java.util.concurrent.atomic.LongAdder;
  * belongs to {@link RelayServer}; this object outlives socket changes of the same listener id.
  */
 public final class ListenerRuntime {
-    /** Why a connection was turned away, for metrics and the API. */
-    public enum Rejection { CIDR, LIMIT, NO_MEMBER }
+    /**
+     * Why a connection was closed without ever reaching a member, for metrics and the API; their
+     * sum is Octavia's request_errors. CONNECT_FAILED: every member tried refused or timed out.
+     */
+    public enum Rejection { CIDR, LIMIT, NO_MEMBER, CONNECT_FAILED }
 
     private volatile Route route;
     private final AtomicInteger active = new AtomicInteger();
@@ -19,6 +22,7 @@ public final class ListenerRuntime {
     private final AtomicLong rejectedCidr = new AtomicLong();
     private final AtomicLong rejectedLimit = new AtomicLong();
     private final AtomicLong rejectedNoMember = new AtomicLong();
+    private final AtomicLong rejectedConnectFailed = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong spliced = new AtomicLong();
     private final LongAdder bytesIn = new LongAdder();
@@ -70,6 +74,7 @@ public final class ListenerRuntime {
             case CIDR -> rejectedCidr.incrementAndGet();
             case LIMIT -> rejectedLimit.incrementAndGet();
             case NO_MEMBER -> rejectedNoMember.incrementAndGet();
+            case CONNECT_FAILED -> rejectedConnectFailed.incrementAndGet();
         }
     }
 
@@ -102,7 +107,13 @@ public final class ListenerRuntime {
             case CIDR -> rejectedCidr.get();
             case LIMIT -> rejectedLimit.get();
             case NO_MEMBER -> rejectedNoMember.get();
+            case CONNECT_FAILED -> rejectedConnectFailed.get();
         };
+    }
+
+    /** Connections accepted and closed without reaching a member (Octavia's request_errors). */
+    public long requestErrors() {
+        return rejectedCidr.get() + rejectedLimit.get() + rejectedNoMember.get() + rejectedConnectFailed.get();
     }
 
     public long timeouts() {

@@ -81,6 +81,8 @@ final class RelaySession {
             if (attempts == 0) {
                 listener.rejected(ListenerRuntime.Rejection.NO_MEMBER);
                 Logger.debug("listener {}: no member can take {}", listener.id(), from);
+            } else if (memberChannel == null) {
+                listener.rejected(ListenerRuntime.Rejection.CONNECT_FAILED);
             }
             client.close();
             return;

@@ -17,7 +17,7 @@ public final class HubStatusReport {
     private static final String[] MEMBER_FIELDS = {"operating_status", "weight", "drained", "active_connections",
             "total_connections", "bytes_in", "bytes_out", "connect_failures"};
     private static final String[] LISTENER_FIELDS = {"state", "active_connections", "total_connections", "bytes_in",
-            "bytes_out"};
+            "bytes_out", "request_errors"};
 
     /**
      * Largest body frame the hub takes (its ReportBody.MAX_FRAME_BYTES). Smaller reports go as

@@ -69,6 +69,23 @@ class RelayResilienceTest {
         assertTrue(harness.member("dead").retries() >= 1);
         assertEquals(10, harness.listener("web").totalConnections());
         assertEquals(0, harness.member("dead").activeConnections(), "a failed attempt leaves no count behind");
+        assertEquals(0, harness.listener("web").requestErrors(), "a retried connect reached a member");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aClientNoMemberCouldTakeIsARequestError(Transport transport) throws Exception {
+        RelayHarness harness = closing(new RelayHarness(transport)).apply(TestConfig.create()
+                .listener("web", "web").pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
+                .member(Member.of("dead1", "web", "127.0.0.1", closedPort()))
+                .member(Member.of("dead2", "web", "127.0.0.1", closedPort()))
+                .build());
+        try (Socket client = harness.connect("web")) {
+            assertNull(greeting(client));
+        }
+        Await.until(() -> harness.listener("web").activeConnections() == 0, Duration.ofSeconds(5), "slot released");
+        assertEquals(1, harness.listener("web").rejectedCount(ListenerRuntime.Rejection.CONNECT_FAILED));
+        assertEquals(1, harness.listener("web").requestErrors(), "Octavia's request_errors");
     }
 
     @ParameterizedTest
@@ -163,6 +180,7 @@ class RelayResilienceTest {
         }
         Await.until(() -> harness.listener("web").activeConnections() == 0, Duration.ofSeconds(5), "slot released");
         assertEquals(1, harness.listener("web").rejectedCount(ListenerRuntime.Rejection.NO_MEMBER));
+        assertEquals(1, harness.listener("web").requestErrors(), "Octavia's request_errors");
         assertEquals(0, harness.member("drained").connectFailures(), "a drained member is never tried");
     }
 }
