@@ -28,6 +28,7 @@ WITH_KEYSTONE=${WITH_KEYSTONE:-1}
 ADMIN_PASSWORD=${ADMIN_PASSWORD:-admin}
 NOAUTH_PROJECT=${NOAUTH_PROJECT:-e3cd678b11784734bc366148aa37580e}
 RABBIT_NODE=octavia-dev@localhost
+EDGELB_HUB_PORT=${EDGELB_HUB_PORT:-18090}   # the test hub's API (tests/.../octavia/)
 
 log() { echo "[octavia-up] $(date +%H:%M:%S) $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -82,7 +83,7 @@ EOF
   log "packages installed in $(( $(date +%s) - t0 ))s"
 fi
 
-mkdir -p "$BASE"/{log,run,certs/storage,mysql,rabbitmq/mnesia,keystone/fernet-keys,keystone/credential-keys}
+mkdir -p "$BASE"/{log,run,edgelb,certs/storage,mysql,rabbitmq/mnesia,keystone/fernet-keys,keystone/credential-keys}
 chmod 700 "$BASE"
 
 # ---------------------------------------------------------------- 2. MariaDB (private instance)
@@ -135,6 +136,41 @@ if ! alive "$BASE/run/rabbitmq.pid"; then
 fi
 TRANSPORT_URL="rabbit://guest:guest@127.0.0.1:$RABBIT_PORT/"
 
+# ---------------------------------------------------------------- 3b. the edgelb provider package
+# The hub API token shared by the provider (driver + agent) and the test hub: 0600, random once.
+if [ ! -s "$BASE/edgelb/hub-api.token" ]; then
+  (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$BASE/edgelb/hub-api.token")
+fi
+chmod 600 "$BASE/edgelb/hub-api.token"
+# Build python3-edgelb-octavia from octavia-provider/ and install it when its content changed
+# (hash of the tracked sources, stamped under $BASE); then the API processes must reload it.
+SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)/octavia-provider
+PROVIDER_CHANGED=0
+if [ -x "$SRC_DIR/build-deb.sh" ] || [ -f "$SRC_DIR/build-deb.sh" ]; then
+  hash=$(cd "$SRC_DIR" && find . -type f ! -path './build/*' ! -path '*/__pycache__/*' ! -name '*.pyc' \
+           ! -path './*.egg-info/*' ! -path './.pytest_cache/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)
+  if [ "$(cat "$BASE/edgelb/provider.sha256" 2>/dev/null)" != "$hash" ] \
+     || ! dpkg-query -W -f='${Status}' python3-edgelb-octavia 2>/dev/null | grep -q 'install ok installed'; then
+    log "building + installing python3-edgelb-octavia from $SRC_DIR"
+    out=$(mktemp -d)
+    bash "$SRC_DIR/build-deb.sh" "$out" >"$BASE/log/edgelb-deb-build.log" 2>&1 \
+      || { tail -20 "$BASE/log/edgelb-deb-build.log"; die "octavia-provider/build-deb.sh failed"; }
+    dpkg -i "$out"/python3-edgelb-octavia_*.deb >>"$BASE/log/edgelb-deb-build.log" 2>&1 \
+      || { tail -20 "$BASE/log/edgelb-deb-build.log"; die "dpkg -i python3-edgelb-octavia failed"; }
+    rm -rf "$out"
+    echo "$hash" > "$BASE/edgelb/provider.sha256"
+    PROVIDER_CHANGED=1
+  fi
+else
+  log "WARNING: $SRC_DIR/build-deb.sh missing: the edgelb provider is not installed"
+fi
+# Octavia's API loads every enabled provider at start-up and dies on a missing one: enable edgelb
+# (and its provider agent) only when the package is installed.
+EDGELB_DRIVER="" EDGELB_AGENTS=""
+if dpkg-query -W -f='${Status}' python3-edgelb-octavia 2>/dev/null | grep -q 'install ok installed'; then
+  EDGELB_DRIVER=",edgelb:edgelb edge routers (octavia-provider/)" EDGELB_AGENTS=edgelb
+fi
+
 # ---------------------------------------------------------------- 4. octavia config + schema
 if [ ! -f "$BASE/certs/ca.pem" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$BASE/certs/ca.key" -out "$BASE/certs/ca.pem" \
@@ -150,8 +186,19 @@ transport_url = $TRANSPORT_URL
 bind_host = 127.0.0.1
 bind_port = $NOAUTH_PORT
 auth_strategy = noauth
-enabled_provider_drivers = amphora:Amphora provider (noop compute/network/amphora backends),noop_driver:The no-op provider (objects stay PENDING_*)
+enabled_provider_drivers = amphora:Amphora provider (noop compute/network/amphora backends),noop_driver:The no-op provider (objects stay PENDING_*)$EDGELB_DRIVER
 default_provider_driver = amphora
+
+[driver_agent]
+# the edgelb provider agent (in python3-edgelb-octavia) hands hub statuses to these sockets
+status_socket_path = $BASE/run/status.sock
+stats_socket_path = $BASE/run/stats.sock
+get_socket_path = $BASE/run/get.sock
+enabled_provider_agents = $EDGELB_AGENTS
+
+[edgelb]
+hub_url = http://127.0.0.1:$EDGELB_HUB_PORT
+hub_token_file = $BASE/edgelb/hub-api.token
 
 [database]
 connection = mysql+pymysql://octavia:octavia@127.0.0.1:$DB_PORT/octavia
@@ -202,6 +249,22 @@ log "octavia-db-manage upgrade head"
 octavia-db-manage --config-file "$BASE/octavia.conf" upgrade head >"$BASE/log/octavia-db-manage.log" 2>&1 \
   || { tail -20 "$BASE/log/octavia-db-manage.log"; die "octavia-db-manage failed"; }
 
+# A config change (this file rewrites octavia.conf every run) or a new package needs new API processes.
+conf_hash=$(sha256sum "$BASE/octavia.conf" "$BASE/octavia-keystone.conf" | sha256sum | cut -c1-64)
+if [ "$(cat "$BASE/run/conf.sha256" 2>/dev/null)" != "$conf_hash" ]; then PROVIDER_CHANGED=1; fi
+restart_pidfile() { # name: stop it so that the start below starts it anew
+  local f="$BASE/run/$1.pid" pid
+  alive "$f" || return 0
+  pid=$(cat "$f"); log "restarting $1 (pid $pid)"; kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  rm -f "$f"
+}
+if [ "$PROVIDER_CHANGED" = 1 ]; then
+  for p in octavia-api octavia-api-keystone octavia-driver-agent; do restart_pidfile "$p"; done
+fi
+echo "$conf_hash" > "$BASE/run/conf.sha256"
+
 # ---------------------------------------------------------------- 5. uwsgi helper
 write_uwsgi_ini() { # name port wsgi-file pyargv [env]
   cat > "$BASE/uwsgi-$1.ini" <<EOF
@@ -244,6 +307,14 @@ if ! alive "$BASE/run/octavia-worker.pid"; then
 fi
 write_uwsgi_ini octavia-api "$NOAUTH_PORT" /usr/bin/octavia-wsgi "--config-file=$BASE/octavia.conf"
 start_uwsgi octavia-api
+# The driver agent runs the provider agents ([driver_agent] enabled_provider_agents = edgelb: the
+# edgelb agent polls the hub's /api/octavia/status) and serves their status/stats sockets.
+if ! alive "$BASE/run/octavia-driver-agent.pid"; then
+  log "starting octavia-driver-agent"
+  setsid octavia-driver-agent --config-file "$BASE/octavia.conf" --log-file "$BASE/log/octavia-driver-agent.log" \
+    </dev/null >"$BASE/log/octavia-driver-agent.out" 2>&1 &
+  echo $! > "$BASE/run/octavia-driver-agent.pid"
+fi
 
 # ---------------------------------------------------------------- 7. keystone + keystone-auth API
 if [ "$WITH_KEYSTONE" = 1 ]; then
@@ -329,6 +400,10 @@ oct_u = ensure("user", "users", "name=octavia", {"name": "octavia", "domain_id":
 hub_u = ensure("user", "users", "name=hub", {"name": "hub", "domain_id": "default", "password": "hubpass", "default_project_id": hub_p})
 grant(svc_p, oct_u, roles["admin"]); grant(svc_p, oct_u, roles["service"])
 grant(hub_p, hub_u, roles["member"]); grant(hub_p, hub_u, roles["load-balancer_member"])
+# The edgelb provider: the hub reads availability zone profiles (the zone's routers) and load
+# balancers of every project. load-balancer_admin allows exactly that in Octavia's default policy,
+# without making the hub a Keystone (cloud-wide) admin.
+grant(hub_p, hub_u, roles["load-balancer_admin"])
 svc = ensure("service", "services", "type=load-balancer", {"type": "load-balancer", "name": "octavia", "enabled": True})
 for iface in ("public", "internal", "admin"):
     ensure("endpoint", "endpoints", "service_id=%s&interface=%s" % (svc, iface),
@@ -345,10 +420,27 @@ wait_for 180 "octavia API (noauth) :$NOAUTH_PORT" http_ok "http://127.0.0.1:$NOA
 [ "$WITH_KEYSTONE" = 1 ] && wait_for 180 "octavia API (keystone) :$KEYSTONE_API_PORT" http_ok "http://127.0.0.1:$KEYSTONE_API_PORT/"
 wait_for 60 "octavia-worker RPC consumer" grep -q "Starting V2 consumer" "$BASE/log/octavia-worker.log"
 
+# ---------------------------------------------------------------- 8b. the edgelb zone
+# A load balancer of the edgelb provider needs an availability zone whose profile names its routers.
+# Tests that need other agent sets create their own zones and delete them.
+if dpkg-query -W -f='${Status}' python3-edgelb-octavia 2>/dev/null | grep -q 'install ok installed'; then
+  OSN=(openstack --os-auth-type none --os-endpoint "http://127.0.0.1:$NOAUTH_PORT" loadbalancer)
+  if ! "${OSN[@]}" availabilityzoneprofile show edge-site-1-profile >/dev/null 2>&1; then
+    "${OSN[@]}" availabilityzoneprofile create --name edge-site-1-profile --provider edgelb \
+      --availability-zone-data '{"agents": ["r1"]}' >/dev/null || die "availability zone profile"
+  fi
+  if ! "${OSN[@]}" availabilityzone show edge-site-1 >/dev/null 2>&1; then
+    "${OSN[@]}" availabilityzone create --name edge-site-1 --availabilityzoneprofile edge-site-1-profile \
+      >/dev/null || die "availability zone edge-site-1"
+  fi
+fi
+
 cat > "$BASE/env.sh" <<EOF
 # source me
 export OCTAVIA_NOAUTH_URL=http://127.0.0.1:$NOAUTH_PORT
 export OCTAVIA_NOAUTH_PROJECT=$NOAUTH_PROJECT
+export EDGELB_HUB_API=127.0.0.1:$EDGELB_HUB_PORT
+export EDGELB_HUB_TOKEN_FILE=$BASE/edgelb/hub-api.token
 EOF
 if [ "$WITH_KEYSTONE" = 1 ]; then cat >> "$BASE/env.sh" <<EOF
 export OCTAVIA_KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_API_PORT

@@ -28,7 +28,9 @@ import org.tinylog.Logger;
 
 /**
  * The hub's REST API (loopback by default): {@code GET /api/agents}, {@code GET /api/agents/ID},
- * {@code PUT /api/agents/ID/pools/POOL/members} (file source; token required) and {@code GET /metrics}.
+ * {@code PUT /api/agents/ID/pools/POOL/members} (file source; token required), {@code GET /metrics}
+ * and the Octavia provider's {@code POST /api/octavia/changes} and {@code GET /api/octavia/status}
+ * ({@link OctaviaEndpoints}; token required).
  * The JDK's HTTP server with two threads: an operator's tool and a Prometheus scraper need no more.
  */
 public final class HubApi implements AutoCloseable {
@@ -98,6 +100,10 @@ public final class HubApi implements AutoCloseable {
                 }
                 return;
             }
+            if (OctaviaEndpoints.handles(path)) {
+                octavia(exchange, path, method);
+                return;
+            }
             Matcher push = PUSH.matcher(path);
             if (push.matches() && method.equals("PUT")) {
                 push(exchange, push.group(1), push.group(2));
@@ -109,6 +115,29 @@ public final class HubApi implements AutoCloseable {
             Logger.error(e, "hub API: {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI());
             json(exchange, 500, error(String.valueOf(e.getMessage())));
         }
+    }
+
+    private void octavia(HttpExchange exchange, String path, String method) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        if (path.equals(OctaviaEndpoints.CHANGES) && method.equals("POST")) {
+            OctaviaEndpoints.changes(exchange, source);
+        } else if (path.equals(OctaviaEndpoints.STATUS) && method.equals("GET")) {
+            OctaviaEndpoints.status(exchange, source);
+        } else {
+            json(exchange, 405, error("no such endpoint: " + method + " " + path));
+        }
+    }
+
+    /** False after a 401 was sent. */
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        if (token.matchesBearer(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"edgelb-hub\"");
+        json(exchange, 401, error("a valid token is required (Authorization: Bearer TOKEN; see api_token_file)"));
+        return false;
     }
 
     private void push(HttpExchange exchange, String agent, String pool) throws IOException {
@@ -160,11 +189,11 @@ public final class HubApi implements AutoCloseable {
         return body.length > MAX_BODY ? null : new String(body, StandardCharsets.UTF_8);
     }
 
-    private static JsonObject error(String message) {
+    static JsonObject error(String message) {
         return Json.object().add("error", message);
     }
 
-    private static void json(HttpExchange exchange, int status, JsonObject body) throws IOException {
+    static void json(HttpExchange exchange, int status, JsonObject body) throws IOException {
         respond(exchange, status, "application/json", body.toString() + "\n");
     }
 

@@ -22,6 +22,8 @@ public record HubConfig(
     public static final String DEFAULT_API = "127.0.0.1:8090";
     public static final String DEFAULT_TOKEN_FILE = "/etc/edgelb-hub/api.token";
     public static final long DEFAULT_HEARTBEAT_MS = 1_000;
+    /** The Octavia provider name whose load balancers the hub owns (status goes back for them). */
+    public static final String DEFAULT_PROVIDER = "edgelb";
 
     public HubConfig {
         agents = Map.copyOf(agents);
@@ -38,10 +40,15 @@ public record HubConfig(
     /**
      * Octavia's v2 API. url null: take the load-balancer endpoint from the Keystone catalog.
      * listenerAddress: "vip" binds each listener to its load balancer's VIP; an IP literal binds
-     * every listener to that address instead (a router rarely owns the tenant VIP).
+     * every listener to that address instead (a router rarely owns the tenant VIP). provider: load
+     * balancers of this Octavia provider are owned by the hub (zone agents, pending objects, status back).
      */
     public record OctaviaSourceConfig(String url, OctaviaAuth auth, long intervalMs, String tagPrefix,
-                                      String listenerAddress, String region) implements SourceConfig {
+                                      String listenerAddress, String region, String provider) implements SourceConfig {
+        public OctaviaSourceConfig(String url, OctaviaAuth auth, long intervalMs, String tagPrefix,
+                                   String listenerAddress, String region) {
+            this(url, auth, intervalMs, tagPrefix, listenerAddress, region, DEFAULT_PROVIDER);
+        }
     }
 
     /** Keystone v3 credentials, or none for an Octavia run with auth_strategy = noauth. */

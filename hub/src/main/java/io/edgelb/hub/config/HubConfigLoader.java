@@ -150,15 +150,19 @@ public final class HubConfigLoader {
             }
             case "octavia" -> {
                 unknown(o, "source", Set.of("type", "url", "auth", "interval", "tag_prefix", "listener_address",
-                        "region"));
+                        "region", "provider"));
                 HubConfig.OctaviaAuth auth = auth(o.get("auth"));
                 String url = string(o, "source", "url", null);
                 if (url == null && (auth == null || auth.type().equals(HubConfig.OctaviaAuth.NONE))) {
                     error("source.url", "is required without Keystone (there is no catalog to ask)");
                 }
+                String provider = string(o, "source", "provider", HubConfig.DEFAULT_PROVIDER);
+                if (!provider.matches("[A-Za-z0-9_.-]{1,64}")) {
+                    error("source.provider", "'" + provider + "' is not an Octavia provider name ([A-Za-z0-9_.-]{1,64})");
+                }
                 return new HubConfig.OctaviaSourceConfig(url == null ? null : url.replaceAll("/+$", ""), auth,
                         interval, string(o, "source", "tag_prefix", "edgelb:"),
-                        string(o, "source", "listener_address", "vip"), string(o, "source", "region", null));
+                        string(o, "source", "listener_address", "vip"), string(o, "source", "region", null), provider);
             }
             default -> {
                 error("source.type", "type '" + type + "' is unknown (expected file or octavia)");

@@ -37,6 +37,11 @@ import java.util.Set;
  * check of the member port (a Java agent cannot send ICMP without root raw sockets);
  * UDP-CONNECT/SCTP monitors are left out (the pool is then unmonitored); cookie persistence is
  * dropped (edgelb balances TCP); a monitor timeout longer than its delay is cut to the delay.
+ *
+ * <p>Load balancers of the hub's own provider go also to the agents of their availability zone's
+ * profile, and their objects are used as Octavia lists them (PENDING_CREATE and PENDING_UPDATE are
+ * the desired state: Octavia waits for us); PENDING_DELETE ones are left out. {@link #view} tells
+ * the status book what they hold.
  */
 final class OctaviaMapper {
     private final String tagPrefix;
@@ -44,12 +49,49 @@ final class OctaviaMapper {
     private final Map<String, JsonObject> lastActive;
     private final Map<String, JsonObject> nextActive = new HashMap<>();
     private final Set<String> notes = new LinkedHashSet<>();
+    private final String provider;
+    private final ZoneAgents zones;
+    private final List<ProviderView.LoadBalancer> owned = new ArrayList<>();
 
     /** lastActive: the ACTIVE versions remembered from the previous poll (by id). */
     OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive) {
+        this(tagPrefix, listenerAddress, lastActive, null, null);
+    }
+
+    /** provider: whose load balancers the hub owns (null: none); zones: their availability zones' agents. */
+    OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive, String provider,
+                  ZoneAgents zones) {
         this.tagPrefix = tagPrefix;
         this.listenerAddress = listenerAddress;
         this.lastActive = lastActive;
+        this.provider = provider;
+        this.zones = zones;
+    }
+
+    /** The provider-owned load balancers of the last {@link #map} call. */
+    ProviderView view() {
+        return new ProviderView(List.copyOf(owned));
+    }
+
+    /** True when the hub's provider owns this load balancer. */
+    boolean owns(JsonObject lb) {
+        return provider != null && provider.equals(lb.getString("provider", null));
+    }
+
+    /** A provider-owned load balancer's zone, or null when it names none. */
+    private ZoneAgents.Zone zoneOf(JsonObject lb) {
+        String name = text(lb, "availability_zone");
+        return name == null || zones == null ? null : zones.zone(name);
+    }
+
+    /** Tags, and for an owned load balancer its zone's agents: the routers that serve it. */
+    List<String> routersOf(JsonObject lb) {
+        List<String> routers = new ArrayList<>(agentsOf(lb));
+        ZoneAgents.Zone zone = owns(lb) ? zoneOf(lb) : null;
+        if (zone != null) {
+            zone.agents().stream().filter(a -> !routers.contains(a)).forEach(routers::add);
+        }
+        return routers;
     }
 
     /** The ACTIVE versions of this poll, to pass to the next mapper. */
@@ -63,30 +105,57 @@ final class OctaviaMapper {
 
     /** Agent id → its snapshot (not validated yet). Agents that no load balancer names are absent. */
     Map<String, Config> map(OctaviaObjects objects) {
+        Set<String> ownedLbs = new java.util.HashSet<>();
+        objects.loadBalancers().stream().filter(this::owns).forEach(lb -> ownedLbs.add(lb.getString("id", "")));
+        Set<String> ownedPools = new java.util.HashSet<>();
+        Set<String> ownedMonitors = new java.util.HashSet<>();
+        for (JsonObject pool : objects.pools()) {
+            if (ownedLbs.stream().anyMatch(id -> belongsTo(pool, id))) {
+                ownedPools.add(pool.getString("id", ""));
+                String hm = text(pool, "healthmonitor_id");
+                if (hm != null) {
+                    ownedMonitors.add(hm);
+                }
+            }
+        }
         Map<String, JsonObject> monitorsById = new HashMap<>();
-        for (JsonObject hm : usable(objects.healthMonitors())) {
+        for (JsonObject hm : usable(objects.healthMonitors(), o -> ownedMonitors.contains(o.getString("id", "")))) {
             monitorsById.put(hm.getString("id", ""), hm);
         }
-        List<JsonObject> listeners = usable(objects.listeners());
-        List<JsonObject> pools = usable(objects.pools());
+        List<JsonObject> listeners = usable(objects.listeners(), o -> ownedLbs.stream().anyMatch(id -> belongsTo(o, id)));
+        List<JsonObject> pools = usable(objects.pools(), o -> ownedPools.contains(o.getString("id", "")));
+        Set<String> usableLbs = new java.util.HashSet<>();
+        usable(objects.loadBalancers(), this::owns).forEach(lb -> usableLbs.add(lb.getString("id", "")));
         Map<String, Builder> agents = new LinkedHashMap<>();
-        for (JsonObject lb : usable(objects.loadBalancers())) {
-            String lbId = lb.getString("id", "");
-            List<String> targets = agentsOf(lb);
-            if (targets.isEmpty()) {
-                continue;
-            }
+        for (JsonObject raw : objects.loadBalancers()) {
+            String lbId = raw.getString("id", "");
+            boolean isOwned = ownedLbs.contains(lbId);
+            JsonObject lb = isOwned ? raw : nextActive.get(lbId);
+            List<String> targets = routersOf(raw);
             Builder part = new Builder();
-            for (JsonObject pool : pools) {
-                if (belongsTo(pool, lbId)) {
-                    pool(part, pool, monitorsById, objects.membersByPool().getOrDefault(pool.getString("id", ""),
-                            List.of()));
+            if (usableLbs.contains(lbId) && lb != null && (!targets.isEmpty() || isOwned)) {
+                for (JsonObject pool : pools) {
+                    if (belongsTo(pool, lbId)) {
+                        pool(part, pool, monitorsById, objects.membersByPool().getOrDefault(pool.getString("id", ""),
+                                List.of()), isOwned);
+                    }
+                }
+                for (JsonObject listener : listeners) {
+                    if (belongsTo(listener, lbId)) {
+                        listener(part, listener, lb);
+                    }
                 }
             }
-            for (JsonObject listener : listeners) {
-                if (belongsTo(listener, lbId)) {
-                    listener(part, listener, lb);
+            if (isOwned) {
+                ZoneAgents.Zone zone = zoneOf(raw);
+                if (zone != null && zone.error() != null) {
+                    notes.add("loadbalancer " + lbId + ": " + zone.error() + "; the load balancer is ERROR");
                 }
+                owned.add(OwnedLoadBalancer.view(raw, targets, zone == null ? null : zone.error(),
+                        io.edgelb.model.json.ConfigJson.encodeText(part.build()), objects));
+            }
+            if (!usableLbs.contains(lbId)) {
+                continue;
             }
             for (String agent : targets) {
                 agents.computeIfAbsent(agent, a -> new Builder()).add(part);
@@ -114,11 +183,23 @@ final class OctaviaMapper {
 
     /** ACTIVE objects, and PENDING_UPDATE ones as last seen ACTIVE. */
     List<JsonObject> usable(List<JsonObject> objects) {
+        return usable(objects, o -> false);
+    }
+
+    /**
+     * As {@link #usable(List)}; objects of provider-owned load balancers are the desired state as
+     * they are (Octavia waits for us): every status but PENDING_DELETE and DELETED.
+     */
+    List<JsonObject> usable(List<JsonObject> objects, java.util.function.Predicate<JsonObject> owned) {
         List<JsonObject> result = new ArrayList<>();
         for (JsonObject o : objects) {
             String id = o.getString("id", "");
             String status = o.getString("provisioning_status", "ACTIVE");
-            if (status.equals("ACTIVE")) {
+            if (owned.test(o)) {
+                if (!status.equals("PENDING_DELETE") && !status.equals("DELETED")) {
+                    result.add(o);
+                }
+            } else if (status.equals("ACTIVE")) {
                 nextActive.put(id, o);
                 result.add(o);
             } else if (status.equals("PENDING_UPDATE") && lastActive.containsKey(id)) {
@@ -129,7 +210,7 @@ final class OctaviaMapper {
         return result;
     }
 
-    private static boolean belongsTo(JsonObject child, String lbId) {
+    static boolean belongsTo(JsonObject child, String lbId) {
         JsonValue lbs = child.get("loadbalancers");
         if (lbs == null || !lbs.isArray()) {
             return false;
@@ -170,7 +251,8 @@ final class OctaviaMapper {
                 cidrs, l.getBoolean("admin_state_up", true), false));
     }
 
-    private void pool(Builder b, JsonObject p, Map<String, JsonObject> monitors, List<JsonObject> members) {
+    private void pool(Builder b, JsonObject p, Map<String, JsonObject> monitors, List<JsonObject> members,
+                      boolean owned) {
         String id = p.getString("id", "");
         String protocol = p.getString("protocol", "TCP");
         PoolProtocol poolProtocol = switch (protocol) {
@@ -208,7 +290,7 @@ final class OctaviaMapper {
         }
         b.pools.put(id, new Pool(id, algorithm, poolProtocol, persistence, persistenceMs, monitorId,
                 p.getBoolean("admin_state_up", true)));
-        for (JsonObject m : usable(members)) {
+        for (JsonObject m : usable(members, o -> owned)) {
             String memberId = m.getString("id", "");
             b.members.put(memberId, new Member(memberId, id, text(m, "address"), number(m, "protocol_port", 0),
                     number(m, "weight", Member.DEFAULT_WEIGHT), m.getBoolean("backup", false),
@@ -255,7 +337,7 @@ final class OctaviaMapper {
         return value == null ? fallback : value;
     }
 
-    private static String text(JsonObject o, String name) {
+    static String text(JsonObject o, String name) {
         JsonValue v = o.get(name);
         return v != null && v.isString() ? v.asString() : null;
     }

@@ -10,7 +10,8 @@ import java.util.Map;
  */
 record OctaviaObjects(List<JsonObject> loadBalancers, List<JsonObject> listeners, List<JsonObject> pools,
                       Map<String, List<JsonObject>> membersByPool, List<JsonObject> healthMonitors) {
-    static final String[] LB_FIELDS = {"id", "provisioning_status", "vip_address", "tags", "admin_state_up"};
+    static final String[] LB_FIELDS = {"id", "provisioning_status", "vip_address", "tags", "admin_state_up",
+            "provider", "availability_zone"};
     static final String[] LISTENER_FIELDS = {"id", "provisioning_status", "protocol", "protocol_port",
             "connection_limit", "default_pool_id", "timeout_client_data", "timeout_member_connect",
             "timeout_member_data", "allowed_cidrs", "admin_state_up", "loadbalancers"};

@@ -37,9 +37,13 @@ public final class OctaviaSource implements DesiredStateSource {
     private Map<String, JsonObject> remembered = new HashMap<>();
     private final Map<String, Config> lastGood = new HashMap<>();
     private Set<String> lastNotes = Set.of();
+    private ZoneAgents zones;
     private volatile long lastSuccess;
     private volatile long failures;
     private boolean failing;
+    /** Created by start; then owned as its own class says (synchronized). */
+    private volatile ProviderStatusBook book;
+    private final ChangePolls changePolls;
 
     public OctaviaSource(HubConfig.OctaviaSourceConfig config, LongSupplier clock) {
         this.config = config;
@@ -50,6 +54,30 @@ public final class OctaviaSource implements DesiredStateSource {
             thread.setDaemon(true);
             return thread;
         });
+        this.changePolls = new ChangePolls(timer, this::poll, clock);
+    }
+
+    /** The status of provider-owned load balancers; null before start. */
+    public ProviderStatusBook book() {
+        return book;
+    }
+
+    /**
+     * A provider driver said something changed: poll soon, and again a little later (Octavia
+     * commits after it called the driver). Coalesced; polls run on the one source thread.
+     */
+    public void changed() {
+        changePolls.request();
+    }
+
+    /** Change polls requested and not yet run (for tests and metrics). */
+    public int pendingChangePolls() {
+        return changePolls.pending();
+    }
+
+    /** Polls run since start. */
+    public long polls() {
+        return polls;
     }
 
     @Override
@@ -60,23 +88,32 @@ public final class OctaviaSource implements DesiredStateSource {
     @Override
     public void start(AgentRegistry registry) {
         this.registry = registry;
+        this.book = new ProviderStatusBook(registry, clock);
         timer.scheduleWithFixedDelay(this::poll, 0, config.intervalMs(), TimeUnit.MILLISECONDS);
     }
 
+    private volatile long polls;
+
     private void poll() {
+        polls++;
+        changePolls.started();
         try {
             OctaviaObjects objects = fetch();
-            OctaviaMapper mapper = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), remembered);
+            OctaviaMapper mapper = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), remembered,
+                    config.provider(), zones);
             Map<String, Config> mapped = mapper.map(objects);
             remembered = mapper.remembered();
             Set<String> notes = new LinkedHashSet<>(mapper.notes());
             Map<String, Config> states = new LinkedHashMap<>();
+            Map<String, String> hubRefusals = new HashMap<>();
             for (Map.Entry<String, Config> entry : mapped.entrySet()) {
                 String agent = entry.getKey();
                 List<Problem> problems = ConfigValidator.validate(entry.getValue());
                 if (ConfigValidator.hasErrors(problems)) {
                     problems.stream().filter(Problem::isError).forEach(p -> notes.add("agent " + agent + ": "
                             + ConfigJson.pathOf("", p) + ": " + p.message() + " (its last good state stays)"));
+                    problems.stream().filter(Problem::isError).findFirst().ifPresent(p -> hubRefusals.put(agent,
+                            ConfigJson.pathOf("", p) + ": " + p.message()));
                     if (lastGood.containsKey(agent)) {
                         states.put(agent, lastGood.get(agent));
                     }
@@ -94,6 +131,7 @@ public final class OctaviaSource implements DesiredStateSource {
                 lastNotes = notes;
             }
             registry.replaceAll(states);
+            book.update(mapper.view(), hubRefusals);
             lastSuccess = clock.getAsLong();
             if (failing) {
                 Logger.info("octavia: polling works again");
@@ -117,13 +155,20 @@ public final class OctaviaSource implements DesiredStateSource {
         List<JsonObject> listeners = client.list("listeners", "listeners", OctaviaObjects.LISTENER_FIELDS);
         List<JsonObject> pools = client.list("pools", "pools", OctaviaObjects.POOL_FIELDS);
         List<JsonObject> monitors = client.list("healthmonitors", "healthmonitors", OctaviaObjects.MONITOR_FIELDS);
-        OctaviaMapper probe = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), Map.of());
+        OctaviaMapper probe = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), Map.of(),
+                config.provider(), null);
         Set<String> tagged = new java.util.HashSet<>();
+        boolean zoned = false;
         for (JsonObject lb : lbs) {
-            if (!probe.agentsOf(lb).isEmpty()) {
+            if (!probe.agentsOf(lb).isEmpty() || probe.owns(lb)) {
                 tagged.add(lb.getString("id", ""));
+                zoned |= probe.owns(lb) && lb.get("availability_zone") != null && lb.get("availability_zone").isString();
             }
         }
+        zones = zoned ? new ZoneAgents(
+                client.list("availabilityzones", "availability_zones", "name", "availability_zone_profile_id"),
+                client.list("availabilityzoneprofiles", "availability_zone_profiles", "id", "provider_name",
+                        "availability_zone_data"), config.provider()) : null;
         Map<String, List<JsonObject>> members = new HashMap<>();
         for (JsonObject pool : pools) {
             boolean wanted = pool.get("loadbalancers") != null && pool.get("loadbalancers").isArray()
@@ -149,6 +194,6 @@ public final class OctaviaSource implements DesiredStateSource {
 
     @Override
     public void close() {
-        timer.shutdown();
+        timer.shutdownNow();
     }
 }

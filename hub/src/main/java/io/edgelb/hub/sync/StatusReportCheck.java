@@ -24,7 +24,7 @@ public final class StatusReportCheck {
     private static final Pattern COUNT = Pattern.compile("0|[1-9][0-9]{0,17}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9_.+~?-]{1,64}");
     private static final String[] COUNTERS = {"active_connections", "total_connections", "bytes_in", "bytes_out",
-            "connect_failures"};
+            "connect_failures", "request_errors"};
 
     private StatusReportCheck() {
     }

@@ -28,6 +28,7 @@ class HubConfigLoaderTest {
         assertEquals("https://keystone:5000/v3", octavia.auth().authUrl());
         assertEquals(5000, octavia.intervalMs());
         assertEquals("edgelb:", octavia.tagPrefix());
+        assertEquals("edgelb", octavia.provider(), "the default provider");
         assertEquals(false, octavia.auth().toString().contains("s3cret"), "secrets stay out of logs");
     }
 
@@ -45,5 +46,13 @@ class HubConfigLoaderTest {
                 "hub.json: source.auth.username: is required",
                 "hub.json: source.auth.password: is required",
                 "hub.json: source.auth.project_name: is required"), e.getMessage());
+    }
+
+    @Test
+    void checksTheProviderName() {
+        var e = assertThrows(HubConfigLoader.InvalidConfigException.class, () -> HubConfigLoader.parse("hub.json",
+                "{\"source\": {\"type\": \"octavia\", \"url\": \"http://127.0.0.1:9876\", \"provider\": \"a b\"}}"));
+        assertEquals("hub.json: source.provider: 'a b' is not an Octavia provider name ([A-Za-z0-9_.-]{1,64})",
+                e.getMessage());
     }
 }
