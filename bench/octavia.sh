@@ -22,7 +22,7 @@ HUB_JAR=hub/target/edgelb-hub.jar AGENT_JAR=agent/target/edgelb-agent.jar
 curl -sf "$OCTAVIA/v2/lbaas/providers" | grep -q '"edgelb"' \
   || die "the edgelb provider is not enabled in Octavia ($OCTAVIA): run tests/octavia/octavia-up.sh"
 TOKEN_FILE=$BASE/edgelb/hub-api.token
-api() { curl -sf -X "$1" -H 'Content-Type: application/json' "$OCTAVIA/v2/lbaas/$2" ${3:+-d "$3"}; }
+api() { curl -sf -X "$1" -H 'Content-Type: application/json' "$OCTAVIA/v2/lbaas/$2" ${3:+-d "$3"} || { [[ $1 == POST ]] && curl -s -X POST -H "Content-Type: application/json" "$OCTAVIA/v2/lbaas/$2" -d "$3" >&2; false; }; }
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]][sys.argv[2]])' "$@"; }
 
 LBS=()
@@ -62,7 +62,7 @@ nap 3
 declare -A T0
 for ((i = 0; i < N; i++)); do
   T0[$i]=$(now_us)
-  lb=$(api POST loadbalancers "{\"loadbalancer\": {\"name\": \"bench-$i\", \"provider\": \"edgelb\",
+  lb=$(api POST loadbalancers "{\"loadbalancer\": {\"name\": \"bench-$i\", \"provider\": \"edgelb\", \"project_id\": \"bench\",
         \"availability_zone\": \"$ZONE\", \"vip_address\": \"127.0.0.$((10 + i))\",
         \"listeners\": [{\"name\": \"l$i\", \"protocol\": \"TCP\", \"protocol_port\": $((PORT0 + i)),
           \"default_pool\": {\"protocol\": \"TCP\", \"lb_algorithm\": \"ROUND_ROBIN\",
