@@ -365,6 +365,7 @@ public final class Agent implements AgentControl {
                 refreshQueued.set(false);
                 if (!shuttingDown) {
                     reconciler.refreshSystem();
+                    hub.healthChanged();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopping) {

@@ -35,6 +35,16 @@ import org.zeromq.ZMQException;
  */
 public final class HubClient implements AutoCloseable {
     public static final long STATUS_INTERVAL_MS = 5_000;
+    /**
+     * A prompt report (after an apply, a refusal, a member's health change) goes this long after the
+     * event, so that a burst of events makes one report, and never sooner than PROMPT_GAP_MS after
+     * the previous report: a member flapping ten times a second costs the hub one report a second.
+     */
+    static final long PROMPT_DELAY_MS = 200;
+    static final long PROMPT_GAP_MS = 1_000;
+    /** Set by any thread ({@link #reportSoon}), taken by the sync thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean promptWanted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Constant, not growing: a hub back after a long outage is found within about a second. */
     private static final int RECONNECT_MS = 500;
     private static final int MAX_FRAMES = 6;
@@ -135,6 +145,7 @@ public final class HubClient implements AutoCloseable {
         }
         int wakeIndex = poller.register(wake.source(), ZMQ.Poller.POLLIN);
         long nextStatus = clock.getAsLong() + STATUS_INTERVAL_MS;
+        long lastReport = Long.MIN_VALUE / 2;
         while (running) {
             long now = clock.getAsLong();
             long until = nextStatus;
@@ -147,6 +158,10 @@ public final class HubClient implements AutoCloseable {
             }
             if (poller.pollin(wakeIndex)) {
                 wake.drain();
+            }
+            if (promptWanted.getAndSet(false)) {
+                nextStatus = Math.min(nextStatus,
+                        Math.max(clock.getAsLong() + PROMPT_DELAY_MS, lastReport + PROMPT_GAP_MS));
             }
             for (int i = 0; i < links.size(); i++) {
                 HubLink link = links.get(i);
@@ -163,6 +178,7 @@ public final class HubClient implements AutoCloseable {
             }
             if (now >= nextStatus) {
                 report();
+                lastReport = now;
                 nextStatus = now + STATUS_INTERVAL_MS;
             }
         }
@@ -359,6 +375,13 @@ public final class HubClient implements AutoCloseable {
     /** Last error to report (a refused state, a refusal by the hub); null when none. */
     public String lastError() {
         return lastError;
+    }
+
+    /** Any thread: send a STATUS report soon (coalesced and rate-limited, see PROMPT_GAP_MS). */
+    public void reportSoon() {
+        if (!promptWanted.getAndSet(true)) {
+            wake.wake();
+        }
     }
 
     public void clearError() {

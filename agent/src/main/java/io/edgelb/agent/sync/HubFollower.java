@@ -124,6 +124,7 @@ public final class HubFollower implements AutoCloseable {
         applyError = null;
         if (client != null) {
             client.clearError();
+            client.reportSoon(); // the hub (and Octavia) wait for this applied_revision
         }
         try {
             if (stateFile.save(settings.agentId(), state)) {
@@ -137,6 +138,9 @@ public final class HubFollower implements AutoCloseable {
     /** Control thread: a received state was refused; it is reported to the hub. */
     public void refused(HubState state, List<String> errors) {
         applyError = "revision " + state.revision() + " refused: " + String.join("; ", errors);
+        if (client != null) {
+            client.reportSoon();
+        }
         Logger.error("hub: revision {} from {} refused; still serving the previous hub state:", state.revision(),
                 state.endpoint());
         errors.forEach(e -> Logger.error("  {}", e));
@@ -156,6 +160,13 @@ public final class HubFollower implements AutoCloseable {
                 .add("applied_revision", state == null ? 0 : state.revision())
                 .add("applied_from", state == null ? Json.NULL : Json.value(state.endpoint()))
                 .add("apply_error", applyError == null ? Json.NULL : Json.value(applyError));
+    }
+
+    /** Control thread: a member's health changed; the hub hears of it soon, not in 5 s. */
+    public void healthChanged() {
+        if (client != null) {
+            client.reportSoon();
+        }
     }
 
     private void stop() {

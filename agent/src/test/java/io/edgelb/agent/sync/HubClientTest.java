@@ -206,4 +206,45 @@ class HubClientTest {
         assertTrue(client.describe(System.currentTimeMillis()).getLong("rejected_messages", 0) >= 8,
                 client.describe(System.currentTimeMillis()).toString());
     }
+
+    /** The next command the agent sends on its dealer within the window, or null. */
+    private String nextCommand(int windowMs) {
+        byte[] identity = recv(router, Math.max(1, windowMs));
+        if (identity == null) {
+            return null;
+        }
+        String command = router.recvStr();
+        while (router.hasReceiveMore()) {
+            router.recv();
+        }
+        return command;
+    }
+
+    @Test
+    void reportSoonSendsAStatusPromptlyAndAFlappingCallerGetsAtMostOneASecond() throws Exception {
+        reply(awaitRequest(), 1, "{}");
+        assertNotNull(next(), "the snapshot is delivered");
+        long asked = System.nanoTime();
+        client.reportSoon();
+        String command;
+        do {
+            command = nextCommand(1_500);
+            assertNotNull(command, "no STATUS within 1.5 s of reportSoon (the regular one comes after 5 s)");
+        } while (!command.equals(SyncProtocol.STATUS));
+        long tookMs = (System.nanoTime() - asked) / 1_000_000;
+        assertTrue(tookMs < 1_500, "prompt report after " + tookMs + " ms");
+
+        // A member flapping: reportSoon every 50 ms for 3 s costs at most one report a second
+        // (plus, at worst, the regular 5 s one).
+        long end = System.nanoTime() + 3_000_000_000L;
+        int reports = 0;
+        while (System.nanoTime() < end) {
+            client.reportSoon();
+            String sent = nextCommand(50);
+            if (SyncProtocol.STATUS.equals(sent)) {
+                reports++;
+            }
+        }
+        assertTrue(reports >= 2 && reports <= 4, reports + " reports in 3 s of flapping");
+    }
 }
