@@ -84,6 +84,9 @@ final class RelaySession {
             } else if (memberChannel == null) {
                 listener.rejected(ListenerRuntime.Rejection.CONNECT_FAILED);
             }
+            // The slot goes back before the close, not when channelInactive runs a task later:
+            // a client that saw the close and connects again must find it free under connection_limit.
+            clientClosed();
             client.close();
             return;
         }
