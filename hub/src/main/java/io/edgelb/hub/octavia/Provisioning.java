@@ -50,15 +50,19 @@ record Provisioning(boolean done, String error, long appliedRevision) {
         return new Provisioning(!waiting, null, applied);
     }
 
-    /** The provisioning status to report for an object of the load balancer; null: still waiting. */
+    /**
+     * The provisioning status to report for an object of the load balancer; null: nothing to say.
+     * Only a pending operation is completed: a status sent for an object that is already ACTIVE
+     * would race the tenant's next change and could turn its PENDING_DELETE back into ACTIVE.
+     */
     String statusFor(ProviderView.Item item, String zoneError) {
         String observed = item.provisioning();
-        boolean pending = observed.startsWith("PENDING_");
-        if (item.kind().equals("loadbalancer") && zoneError != null && !observed.equals("PENDING_DELETE")) {
-            return "ERROR";
+        if (!observed.startsWith("PENDING_")) {
+            return null;
         }
-        if (!pending) {
-            return observed;
+        boolean deleting = observed.equals("PENDING_DELETE");
+        if (item.kind().equals("loadbalancer") && zoneError != null && !deleting) {
+            return "ERROR";
         }
         if (error != null) {
             return "ERROR";
@@ -66,6 +70,6 @@ record Provisioning(boolean done, String error, long appliedRevision) {
         if (!done) {
             return null;
         }
-        return observed.equals("PENDING_DELETE") ? "DELETED" : "ACTIVE";
+        return deleting ? "DELETED" : "ACTIVE";
     }
 }

@@ -202,6 +202,23 @@ class ProviderStatusTest {
     }
 
     @Test
+    void anActiveObjectGetsOperatingStatusOnlyNeverItsProvisioningStatusAgain() {
+        // Octavia has it ACTIVE already. Sending ACTIVE again would race the tenant's next call:
+        // the driver agent would write it over a PENDING_DELETE and the delete would be lost.
+        tree("ACTIVE", "ACTIVE", "edge-1");
+        zones(profile("p1", "edgelb", "{\"agents\": [\"r1\"]}"));
+        start();
+        report("r1", registry.desired("r1").revision(), null, member("ONLINE"));
+        JsonObject answer = source.book().answer(0);
+        for (String[] o : new String[][] {{"loadbalancers", LB}, {"listeners", LISTENER}, {"pools", POOL},
+                {"members", MEMBER}}) {
+            JsonObject e = entry(answer, o[0], o[1]);
+            assertEquals("ONLINE", e.getString("operating_status", ""), o[1]);
+            assertEquals(null, e.get("provisioning_status"), o[1] + ": " + e);
+        }
+    }
+
+    @Test
     void otherProvidersKeepTagsAndActiveOnly() {
         octavia.set("loadbalancers", "[{\"id\": \"" + LB + "\", \"provisioning_status\": \"PENDING_CREATE\","
                 + " \"provider\": \"amphora\", \"tags\": [\"edgelb:r1\"]}]");
