@@ -52,6 +52,7 @@ final class OctaviaMapper {
     private final String provider;
     private final ZoneAgents zones;
     private final List<ProviderView.LoadBalancer> owned = new ArrayList<>();
+    private final Map<String, Map<String, Config>> parts = new LinkedHashMap<>();
 
     /** lastActive: the ACTIVE versions remembered from the previous poll (by id). */
     OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive) {
@@ -92,6 +93,14 @@ final class OctaviaMapper {
             zone.agents().stream().filter(a -> !routers.contains(a)).forEach(routers::add);
         }
         return routers;
+    }
+
+    /**
+     * Agent id → load balancer id → that load balancer's objects on the agent, in Octavia's order,
+     * from the last {@link #map} call (not validated yet).
+     */
+    Map<String, Map<String, Config>> parts() {
+        return parts;
     }
 
     /** The ACTIVE versions of this poll, to pass to the next mapper. */
@@ -157,8 +166,10 @@ final class OctaviaMapper {
             if (!usableLbs.contains(lbId)) {
                 continue;
             }
+            Config built = part.build();
             for (String agent : targets) {
                 agents.computeIfAbsent(agent, a -> new Builder()).add(part);
+                parts.computeIfAbsent(agent, a -> new LinkedHashMap<>()).put(lbId, built);
             }
         }
         Map<String, Config> result = new LinkedHashMap<>();

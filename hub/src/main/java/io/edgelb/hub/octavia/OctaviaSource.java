@@ -5,9 +5,6 @@ import io.edgelb.hub.config.HubConfig;
 import io.edgelb.hub.registry.AgentRegistry;
 import io.edgelb.hub.source.DesiredStateSource;
 import io.edgelb.model.Config;
-import io.edgelb.model.ConfigValidator;
-import io.edgelb.model.Problem;
-import io.edgelb.model.json.ConfigJson;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,8 +22,9 @@ import org.tinylog.Logger;
  * Desired state from Octavia, polled (Octavia has no watch API): every interval it lists load
  * balancers, listeners, pools, health monitors and the members of tagged load balancers' pools,
  * maps them ({@link OctaviaMapper}) and hands the complete result to the registry, which diffs it
- * per agent. A failed poll changes nothing; an agent whose mapped state is invalid keeps its last
- * good one, and the problems are logged by JSON path.
+ * per agent. A failed poll changes nothing; a load balancer whose part would make an agent's state
+ * invalid is held at its last good version or left out on that agent
+ * ({@link RouterStateAssembler}), and the problem is logged by JSON path.
  */
 public final class OctaviaSource implements DesiredStateSource {
     private final HubConfig.OctaviaSourceConfig config;
@@ -35,7 +33,7 @@ public final class OctaviaSource implements DesiredStateSource {
     private final ScheduledExecutorService timer;
     private AgentRegistry registry;
     private Map<String, JsonObject> remembered = new HashMap<>();
-    private final Map<String, Config> lastGood = new HashMap<>();
+    private final RouterStateAssembler assembler = new RouterStateAssembler();
     private Set<String> lastNotes = Set.of();
     private ZoneAgents zones;
     private volatile long lastSuccess;
@@ -101,31 +99,25 @@ public final class OctaviaSource implements DesiredStateSource {
             OctaviaObjects objects = fetch();
             OctaviaMapper mapper = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), remembered,
                     config.provider(), zones);
-            Map<String, Config> mapped = mapper.map(objects);
+            mapper.map(objects);
             remembered = mapper.remembered();
             Set<String> notes = new LinkedHashSet<>(mapper.notes());
             Map<String, Config> states = new LinkedHashMap<>();
-            Map<String, String> hubRefusals = new HashMap<>();
-            for (Map.Entry<String, Config> entry : mapped.entrySet()) {
+            Map<String, Map<String, String>> hubRefusals = new HashMap<>();
+            for (Map.Entry<String, Map<String, Config>> entry : mapper.parts().entrySet()) {
                 String agent = entry.getKey();
-                List<Problem> problems = ConfigValidator.validate(entry.getValue());
-                if (ConfigValidator.hasErrors(problems)) {
-                    problems.stream().filter(Problem::isError).forEach(p -> notes.add("agent " + agent + ": "
-                            + ConfigJson.pathOf("", p) + ": " + p.message() + " (its last good state stays)"));
-                    problems.stream().filter(Problem::isError).findFirst().ifPresent(p -> hubRefusals.put(agent,
-                            ConfigJson.pathOf("", p) + ": " + p.message()));
-                    if (lastGood.containsKey(agent)) {
-                        states.put(agent, lastGood.get(agent));
-                    }
-                    continue;
+                RouterStateAssembler.Result assembled = assembler.assemble(agent, entry.getValue());
+                assembled.refused().forEach((lb, why) -> notes.add("agent " + agent + ": loadbalancer " + lb + ": "
+                        + why));
+                if (!assembled.refused().isEmpty()) {
+                    hubRefusals.put(agent, assembled.refused());
                 }
                 if (!registry.agents().contains(agent)) {
                     notes.add("agent " + agent + " is tagged in Octavia but not in the hub's agents allow-list");
                 }
-                states.put(agent, entry.getValue());
+                states.put(agent, assembled.state());
             }
-            lastGood.clear();
-            lastGood.putAll(states);
+            assembler.retain(states.keySet());
             if (!notes.equals(lastNotes)) {
                 notes.forEach(n -> Logger.warn("octavia: {}", n));
                 lastNotes = notes;

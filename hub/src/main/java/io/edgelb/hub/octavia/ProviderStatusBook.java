@@ -64,17 +64,17 @@ public final class ProviderStatusBook {
     }
 
     /**
-     * A poll's view, after its states went to the registry. hubRefusals: router → why the hub kept
-     * its last good state instead of this poll's (the load balancers whose part changed turn ERROR).
+     * A poll's view, after its states went to the registry. hubRefusals: router → load balancer →
+     * why the hub left its part out of the router's state or held it at its last good version.
      */
-    public synchronized void update(ProviderView next, Map<String, String> hubRefusals) {
+    public synchronized void update(ProviderView next, Map<String, Map<String, String>> hubRefusals) {
         Map<String, Set<String>> routersByLb = new HashMap<>();
         for (ProviderView.LoadBalancer lb : next.loadBalancers()) {
             routersByLb.put(lb.id(), new HashSet<>(lb.routers()));
             for (String router : lb.routers()) {
                 AgentRegistry.Desired desired = registry.desired(router);
                 tracker.record(lb.id(), router, lb.fingerprint(), desired == null ? Long.MAX_VALUE : desired.revision(),
-                        hubRefusals.get(router));
+                        hubRefusals.getOrDefault(router, Map.of()).get(lb.id()));
             }
         }
         tracker.retain(routersByLb);

@@ -31,8 +31,7 @@ record Provisioning(boolean done, String error, long appliedRevision) {
                 continue;
             }
             if (part.refused() != null) {
-                return new Provisioning(false, "the hub keeps agent " + router + "'s last good state: "
-                        + part.refused(), applied);
+                return new Provisioning(false, "not sent to agent " + router + ": " + part.refused(), applied);
             }
             AgentRegistry.Reported report = registry.reported(router);
             long reported = report == null ? 0 : report.status().getLong("applied_revision", 0);

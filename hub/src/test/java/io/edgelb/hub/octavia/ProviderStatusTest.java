@@ -218,6 +218,49 @@ class ProviderStatusTest {
         }
     }
 
+    static final String LB2 = "aaaaaaaa-0000-0000-0000-000000000002";
+    static final String LISTENER2 = "bbbbbbbb-0000-0000-0000-000000000002";
+
+    /** tree()'s load balancer plus a second one on the same VIP whose listener has port2. */
+    void second(String status, int port2) {
+        tree("ACTIVE", "ACTIVE", "edge-1");
+        octavia.set("loadbalancers", "[{\"id\": \"" + LB + "\", \"provisioning_status\": \"ACTIVE\","
+                + " \"vip_address\": \"127.0.0.5\", \"provider\": \"edgelb\", \"availability_zone\": \"edge-1\","
+                + " \"admin_state_up\": true, \"tags\": []}, {\"id\": \"" + LB2 + "\", \"provisioning_status\": \""
+                + status + "\", \"vip_address\": \"127.0.0.5\", \"provider\": \"edgelb\","
+                + " \"availability_zone\": \"edge-1\", \"admin_state_up\": true, \"tags\": []}]");
+        octavia.set("listeners", "[{\"id\": \"" + LISTENER + "\", \"provisioning_status\": \"ACTIVE\","
+                + " \"protocol\": \"TCP\", \"protocol_port\": 8080, \"default_pool_id\": \"" + POOL + "\","
+                + " \"loadbalancers\": [{\"id\": \"" + LB + "\"}]}, {\"id\": \"" + LISTENER2 + "\","
+                + " \"provisioning_status\": \"" + status + "\", \"protocol\": \"TCP\", \"protocol_port\": " + port2
+                + ", \"loadbalancers\": [{\"id\": \"" + LB2 + "\"}]}]");
+    }
+
+    @Test
+    void aLoadBalancerOnAPortAnotherHoldsIsErrorAloneAndTheRouterStillGetsChanges() {
+        zones(profile("p1", "edgelb", "{\"agents\": [\"r1\"]}"));
+        second("PENDING_CREATE", 8080);
+        start();
+        AgentRegistry.Desired desired = registry.desired("r1");
+        assertTrue(desired.config().listeners().containsKey(LISTENER), "the first keeps its port");
+        assertTrue(!desired.config().listeners().containsKey(LISTENER2), "the clashing one is not sent");
+        report("r1", desired.revision(), null, member("ONLINE"));
+        JsonObject clash = source.book().answer(0);
+        assertEquals("ERROR", entry(clash, "loadbalancers", LB2).getString("provisioning_status", ""));
+        assertEquals("ERROR", entry(clash, "listeners", LISTENER2).getString("provisioning_status", ""));
+        assertEquals("ONLINE", entry(clash, "loadbalancers", LB).getString("operating_status", ""));
+        assertEquals(null, entry(clash, "loadbalancers", LB).get("provisioning_status"), "the first is untouched");
+
+        // The tenant fixes the port: the change reaches the router and completes.
+        second("PENDING_UPDATE", 8081);
+        repoll();
+        AgentRegistry.Desired fixed = registry.desired("r1");
+        assertEquals(8081, fixed.config().listeners().get(LISTENER2).port());
+        report("r1", fixed.revision(), null, member("ONLINE"));
+        assertEquals("ACTIVE", entry(source.book().answer(0), "listeners", LISTENER2)
+                .getString("provisioning_status", ""));
+    }
+
     @Test
     void otherProvidersKeepTagsAndActiveOnly() {
         octavia.set("loadbalancers", "[{\"id\": \"" + LB + "\", \"provisioning_status\": \"PENDING_CREATE\","
