@@ -262,6 +262,19 @@ class ProviderStatusTest {
     }
 
     @Test
+    void aDeleteWhoseRoutersAreNotEnrolledHasNothingToWaitFor() {
+        tree("PENDING_CREATE", "PENDING_CREATE", "edge-1");
+        zones(profile("p1", "edgelb", "{\"agents\": [\"r9\"]}"));
+        start();
+        assertEquals("ERROR", entry(source.book().answer(0), "loadbalancers", LB).getString("provisioning_status", ""));
+        tree("PENDING_DELETE", "ERROR", "edge-1");
+        repoll();
+        JsonObject deleted = source.book().answer(0);
+        assertEquals("DELETED", entry(deleted, "loadbalancers", LB).getString("provisioning_status", ""));
+        assertEquals("DELETED", entry(deleted, "members", MEMBER).getString("provisioning_status", ""));
+    }
+
+    @Test
     void otherProvidersKeepTagsAndActiveOnly() {
         octavia.set("loadbalancers", "[{\"id\": \"" + LB + "\", \"provisioning_status\": \"PENDING_CREATE\","
                 + " \"provider\": \"amphora\", \"tags\": [\"edgelb:r1\"]}]");
