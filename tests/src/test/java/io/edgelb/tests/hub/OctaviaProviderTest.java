@@ -1,5 +1,8 @@
 package io.edgelb.tests.hub;
 
+import static io.edgelb.tests.hub.OctaviaFixture.KEYSTONE_URL;
+import static io.edgelb.tests.hub.OctaviaFixture.NOAUTH_PROJECT;
+import static io.edgelb.tests.hub.OctaviaFixture.NOAUTH_URL;
 import static io.edgelb.tests.hub.ProviderBed.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -40,9 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OctaviaProviderTest {
     private static final Duration SYNC = Duration.ofSeconds(60);
-    private static final String NOAUTH_URL = setting("OCTAVIA_NOAUTH_URL", "http://127.0.0.1:9876");
-    private static final String NOAUTH_PROJECT = setting("OCTAVIA_NOAUTH_PROJECT", "e3cd678b11784734bc366148aa37580e");
-    private static final String KEYSTONE_URL = setting("OCTAVIA_KEYSTONE_URL", "http://127.0.0.1:9877");
     /** Health monitor: checked every second, down after two failures: fall time 2 s. */
     private static final int DELAY = 1;
     private static final int FALL = 2;
@@ -53,10 +53,6 @@ class OctaviaProviderTest {
     private final io.edgelb.agent.testing.Closer closer = new io.edgelb.agent.testing.Closer();
     private final String vip = "127.0.0." + ThreadLocalRandom.current().nextInt(10, 250);
 
-    private static String setting(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
     @BeforeAll
     static void octavia() throws Exception {
@@ -91,6 +87,10 @@ class OctaviaProviderTest {
                 .add("listeners", new JsonArray().add(listener));
     }
 
+    private static void awaitActive(ProviderBed bed, String lb, String when) {
+        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE" + when);
+    }
+
     /** Test 1: PENDING_CREATE while the router is stopped; ACTIVE once it serves; test 5: delete cascades. */
     @Test
     void activeOnlyOnceTheRouterServesAndDeleteCascades() throws Exception {
@@ -106,7 +106,7 @@ class OctaviaProviderTest {
         assertThrows(ConnectException.class, () -> land(port));
 
         AgentProcess agent = bed.startAgent();
-        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        awaitActive(bed, lb, "");
         assertEquals("a", land(port), "ACTIVE, but the router does not serve the listener");
         JsonObject status = OpenstackCli.run("loadbalancer", "status", "show", lb).json();
         JsonObject tree = status.get("loadbalancer").asObject();
@@ -136,7 +136,7 @@ class OctaviaProviderTest {
         bed.startHub();
         bed.startAgent();
         String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), a, b));
-        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        awaitActive(bed, lb, "");
         String pool = octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().get("pools").asArray()
                 .get(0).asObject().getString("id", "?");
         String memberB = memberId(pool, "b");
@@ -170,7 +170,7 @@ class OctaviaProviderTest {
         bed.startAgent();
         int port = HubTestbed.freePort();
         String lb = bed.createLoadBalancer(tree(port, a));
-        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        awaitActive(bed, lb, "");
         int requests = 7;
         int size = 1000;
         long greeted = 0;
@@ -235,7 +235,7 @@ class OctaviaProviderTest {
         bed.startHub();
         bed.startAgent();
         String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), backend("z")));
-        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE");
+        awaitActive(bed, lb, "");
         OpenstackCli.Result refused = OpenstackCli.run("loadbalancer", "listener", "create", "--protocol", "HTTP",
                 "--protocol-port", String.valueOf(HubTestbed.freePort()), "--name", "http", lb);
         assertNotEquals(0, refused.status(), refused.output());
@@ -264,7 +264,7 @@ class OctaviaProviderTest {
         assertEquals("PENDING_CREATE", bed.provisioning(lb));
 
         bed.startHub();
-        Await.until(() -> check(() -> bed.provisioning(lb).equals("ACTIVE")), SYNC, lb + " ACTIVE after the hub returned");
+        awaitActive(bed, lb, " after the hub returned");
         assertEquals("a", land(port));
     }
 

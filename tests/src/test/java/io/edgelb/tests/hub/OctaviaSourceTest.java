@@ -1,5 +1,9 @@
 package io.edgelb.tests.hub;
 
+import static io.edgelb.tests.hub.OctaviaFixture.AUTH_URL;
+import static io.edgelb.tests.hub.OctaviaFixture.KEYSTONE_URL;
+import static io.edgelb.tests.hub.OctaviaFixture.NOAUTH_PROJECT;
+import static io.edgelb.tests.hub.OctaviaFixture.NOAUTH_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,19 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OctaviaSourceTest {
     private static final Duration SYNC = Duration.ofSeconds(60);
-    private static final String NOAUTH_URL = setting("OCTAVIA_NOAUTH_URL", "http://127.0.0.1:9876");
-    private static final String NOAUTH_PROJECT = setting("OCTAVIA_NOAUTH_PROJECT", "e3cd678b11784734bc366148aa37580e");
-    private static final String KEYSTONE_URL = setting("OCTAVIA_KEYSTONE_URL", "http://127.0.0.1:9877");
-    private static final String AUTH_URL = setting("OS_AUTH_URL", "http://127.0.0.1:5000/v3");
 
     @TempDir
     Path dir;
     private final Closer closer = new Closer();
 
-    private static String setting(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
     @BeforeAll
     static void octavia() throws Exception {

@@ -1,5 +1,7 @@
 package io.edgelb.tests.hub;
 
+import static io.edgelb.tests.hub.OctaviaFixture.AUTH_URL;
+
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
@@ -36,7 +38,7 @@ final class OpenstackCli {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("OS_"));
-        env.put("OS_AUTH_URL", setting("OS_AUTH_URL", "http://127.0.0.1:5000/v3"));
+        env.put("OS_AUTH_URL", AUTH_URL);
         env.put("OS_IDENTITY_API_VERSION", "3");
         env.put("OS_USERNAME", "hub");
         env.put("OS_PASSWORD", "hubpass");
@@ -54,8 +56,4 @@ final class OpenstackCli {
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
-    private static String setting(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 }

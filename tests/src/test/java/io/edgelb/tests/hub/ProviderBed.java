@@ -1,5 +1,7 @@
 package io.edgelb.tests.hub;
 
+import static io.edgelb.tests.hub.OctaviaFixture.setting;
+
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
@@ -58,10 +60,6 @@ final class ProviderBed implements AutoCloseable {
                 .add("availability_zone_profile_id", profileId));
     }
 
-    private static String setting(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
 
     /** Starts the hub; the bed stops it on close, after its load balancers are deleted. */
     HubProcess startHub() throws IOException, InterruptedException {
