@@ -5,8 +5,12 @@
 # balancers (--provider edgelb, one TCP listener + pool + member + monitor each) and measures
 #   create call → every object ACTIVE      p50/p99, target < 5 s
 #   member backend stopped → member ERROR  p99,     target < fall × interval + 2 s
-# Exits non-zero when a target is missed. Everything it created is deleted on exit.
-# Needs: mvn -o -q -DskipTests package (hub and agent jars), curl, python3.
+# Each load balancer is timed from its own create call, by a watcher that runs while the others are
+# still being created (the creates are sequential; timing them all from a watcher started after the
+# last create counted the other creates too). Exits non-zero when a target is missed. Leftover
+# bench-* load balancers are deleted first; everything it created is deleted on exit, and the hub
+# and agent stop only once Octavia has forgotten them. KEEP=DIR keeps the hub and agent logs there.
+# Needs: mvn -o -q -DskipTests package (hub and agent jars), curl, /usr/bin/python3.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-20}
@@ -26,8 +30,19 @@ api() { curl -sf -X "$1" -H 'Content-Type: application/json' "$OCTAVIA/v2/lbaas/
 field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[sys.argv[1]][sys.argv[2]])' "$@"; }
 
 LBS=()
-delete_lbs() { local lb; for lb in "${LBS[@]}"; do api DELETE "loadbalancers/$lb?cascade=true" >/dev/null; done; }
-trap 'rc=$?; delete_lbs; (exit $rc); cleanup' EXIT   # cleanup exits with the status it sees
+# delete_lbs: cascade-delete ours, then wait (30 s cap) until Octavia lists none of them: the hub
+# and agent must still run to complete the deletes, or they stay PENDING_DELETE for good.
+delete_lbs() {
+  local lb i
+  for lb in "${LBS[@]}"; do api DELETE "loadbalancers/$lb?cascade=true" >/dev/null; done
+  for ((i = 0; i < 300 && ${#LBS[@]} > 0; i++)); do
+    curl -sf "$OCTAVIA/v2/lbaas/loadbalancers?fields=id" | grep -qE "$(IFS='|'; echo "${LBS[*]}")" || return 0
+    nap 0.1
+  done
+  say "some load balancers were not deleted within 30 s: ${LBS[*]}"
+}
+keep_logs() { [[ -n ${KEEP:-} ]] && mkdir -p "$KEEP" && cp "$WORK"/hub.log "$WORK"/agent.log "$WORK"/*.us "$KEEP"/ 2>/dev/null; true; }
+trap 'rc=$?; delete_lbs; keep_logs; (exit $rc); cleanup' EXIT   # cleanup exits with the status it sees
 
 # ---- hub and agent (keys, allow-list, the agent's hub section)
 java -jar "$HUB_JAR" keygen --out "$WORK/hub.key" > "$WORK/hub.pub" 2>/dev/null || die "hub keygen"
@@ -56,33 +71,31 @@ spawn "$WORK/hub.log" java -jar "$HUB_JAR" run --config "$WORK/hub.json"
 spawn "$WORK/agent.log" java -jar "$AGENT_JAR" run --config "$WORK/edgelb"
 BACKENDS=()
 for ((i = 0; i < N; i++)); do
-  spawn "$WORK/backend$i.log" python3 -m http.server --bind 127.0.0.1 $((PORT0 + 100 + i)); BACKENDS+=("$LAST_PID")
+  spawn "$WORK/backend$i.log" /usr/bin/python3 -m http.server --bind 127.0.0.1 $((PORT0 + 100 + i)); BACKENDS+=("$LAST_PID")
 done
-nap 3
-
-# ---- create N trees; time each from its create call to all objects ACTIVE
-declare -A T0
-for ((i = 0; i < N; i++)); do
-  T0[$i]=$(now_us)
-  lb=$(api POST loadbalancers "{\"loadbalancer\": {\"name\": \"bench-$i\", \"provider\": \"edgelb\", \"project_id\": \"bench\", \"vip_subnet_id\": \"8a49ad6d-a6b5-4e4b-9c12-1d3a1e1e0f01\",
-        \"availability_zone\": \"$ZONE\", \"vip_address\": \"127.0.0.$((10 + i))\",
-        \"listeners\": [{\"name\": \"l$i\", \"protocol\": \"TCP\", \"protocol_port\": $((PORT0 + i)),
-          \"default_pool\": {\"name\": \"p$i\", \"protocol\": \"TCP\", \"lb_algorithm\": \"ROUND_ROBIN\",
-            \"healthmonitor\": {\"type\": \"TCP\", \"delay\": $DELAY, \"timeout\": 1, \"max_retries\": $FALL, \"max_retries_down\": $FALL},
-            \"members\": [{\"address\": \"127.0.0.1\", \"protocol_port\": $((PORT0 + 100 + i))}]}}]}}" \
-        | field loadbalancer id) || die "create bench-$i failed"
+# Ready: the hub answers and has r1 online and in sync (a create before that measures the start-up).
+for ((i = 0; i < 300; i++)); do
+  curl -sf -H "Authorization: Bearer $(cat "$TOKEN_FILE")" http://127.0.0.1:18090/api/agents 2>/dev/null \
+    | grep -q '"in_sync": *true' && break
+  nap 0.1
+done
+((i < 300)) || die "the hub never had r1 in sync (see $WORK/hub.log, $WORK/agent.log)"
+# Leftovers of an interrupted run hold VIP:ports this run needs.
+for lb in $(curl -sf "$OCTAVIA/v2/lbaas/loadbalancers?fields=id,name" | /usr/bin/python3 -c '
+import json, sys
+print(" ".join(l["id"] for l in json.load(sys.stdin)["loadbalancers"] if l["name"].startswith("bench-")))'); do
   LBS+=("$lb")
 done
-# wait_all MODE OUTFILE: one python process polls every load balancer's status tree (a python per
-# probe would cost ~0.3 s each and measure itself); per LB, µs from T0 until MODE holds (30 s cap).
-# MODE active: every object ACTIVE; error: the member's operating status ERROR.
-wait_all() {
-  local i t0s=""
-  for ((i = 0; i < N; i++)); do t0s+="${LBS[$i]}=${T0[$i]} "; done
-  /usr/bin/python3 - "$OCTAVIA" "$1" "$2" $t0s <<'PY'
+if ((${#LBS[@]} > 0)); then say "deleting ${#LBS[@]} leftover bench-* load balancers"; delete_lbs; LBS=(); fi
+
+# watch MODE FILE OUTFILE: one python process polls each load balancer listed in FILE ("id t0_us"
+# lines, read as they are appended) until MODE holds; writes µs from t0 per load balancer. Stops
+# once N are done, or 60 s after it started. MODE active: every object ACTIVE; error: the member's
+# operating status ERROR. (A python per probe would cost ~0.3 s each and measure itself.)
+watch() {
+  /usr/bin/python3 - "$OCTAVIA" "$1" "$2" "$3" "$N" <<'PY'
 import json, sys, time, urllib.request
-url, mode, out, pairs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-t0 = dict(p.split("=") for p in pairs)
+url, mode, listing, out, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 def holds(lb):
     with urllib.request.urlopen("%s/v2/lbaas/loadbalancers/%s/status" % (url, lb), timeout=10) as r:
         s = json.load(r)["statuses"]["loadbalancer"]
@@ -95,16 +108,42 @@ def holds(lb):
             ok.append(p["provisioning_status"]); ok += [m["provisioning_status"] for m in p.get("members", [])]
             if p.get("health_monitor"): ok.append(p["health_monitor"]["provisioning_status"])
     return set(ok) == {"ACTIVE"}
-left, deadline = set(t0), time.time() + 30
+t0, done, deadline = {}, set(), time.time() + 60
 with open(out, "w") as f:
-    while left and time.time() < deadline:
-        for lb in sorted(left):
+    while len(done) < n and time.time() < deadline:
+        with open(listing) as l:
+            for line in l:
+                if line.strip():
+                    lb, t = line.split(); t0.setdefault(lb, int(t))
+        for lb in sorted(set(t0) - done):
             if holds(lb):
-                f.write("%d\n" % (time.time() * 1e6 - int(t0[lb]))); left.discard(lb)
+                f.write("%d\n" % (time.time() * 1e6 - t0[lb])); f.flush(); done.add(lb)
         time.sleep(0.05)
-if left: print("%d of %d never got there within 30 s" % (len(left), len(t0)), file=sys.stderr)
+if len(done) < n: print("%d of %d never got there within 60 s" % (n - len(done), n), file=sys.stderr)
 PY
 }
+
+# ---- create N trees, each timed from its create call to all objects ACTIVE
+: > "$WORK/created"
+watch active "$WORK/created" "$WORK/active.us" & WATCHER=$!
+for ((i = 0; i < N; i++)); do
+  t0=$(now_us)
+  lb=$(api POST loadbalancers "{\"loadbalancer\": {\"name\": \"bench-$i\", \"provider\": \"edgelb\", \"project_id\": \"bench\", \"vip_subnet_id\": \"8a49ad6d-a6b5-4e4b-9c12-1d3a1e1e0f01\",
+        \"availability_zone\": \"$ZONE\", \"vip_address\": \"127.0.0.$((10 + i))\",
+        \"listeners\": [{\"name\": \"l$i\", \"protocol\": \"TCP\", \"protocol_port\": $((PORT0 + i)),
+          \"default_pool\": {\"name\": \"p$i\", \"protocol\": \"TCP\", \"lb_algorithm\": \"ROUND_ROBIN\",
+            \"healthmonitor\": {\"type\": \"TCP\", \"delay\": $DELAY, \"timeout\": 1, \"max_retries\": $FALL, \"max_retries_down\": $FALL},
+            \"members\": [{\"address\": \"127.0.0.1\", \"protocol_port\": $((PORT0 + 100 + i))}]}}]}}" \
+        | field loadbalancer id) || die "create bench-$i failed"
+  LBS+=("$lb")
+  echo "$lb $t0" >> "$WORK/created"
+done
+wait "$WATCHER"
+# ---- member down: stop each backend, time until Octavia shows the member ERROR
+: > "$WORK/stopped"
+for ((i = 0; i < N; i++)); do echo "${LBS[$i]} $(now_us)" >> "$WORK/stopped"; kill -TERM "${BACKENDS[$i]}" 2>/dev/null; done
+watch error "$WORK/stopped" "$WORK/error.us"
+
 pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {if (!NR) {print "inf"; exit} i=int((NR*p+99)/100); if (i<1)i=1; printf "%.2f", a[i]/1e6}'; }
 wait_all active "$WORK/active.us"
 # ---- member down: stop each backend, time until Octavia shows the member ERROR
