@@ -155,15 +155,17 @@ final class OctaviaMapper {
                     }
                 }
             }
+            String refusal = null;
             if (isOwned) {
                 ZoneAgents.Zone zone = zoneOf(raw);
-                if (zone != null && zone.error() != null) {
-                    notes.add("loadbalancer " + lbId + ": " + zone.error() + "; the load balancer is ERROR");
+                refusal = zone != null && zone.error() != null ? zone.error() : part.unsupported;
+                if (refusal != null) {
+                    notes.add("loadbalancer " + lbId + ": " + refusal + "; the load balancer is ERROR");
                 }
-                owned.add(OwnedLoadBalancer.view(raw, targets, zone == null ? null : zone.error(),
+                owned.add(OwnedLoadBalancer.view(raw, targets, refusal,
                         io.edgelb.model.json.ConfigJson.encodeText(part.build()), objects));
             }
-            if (!usableLbs.contains(lbId)) {
+            if (!usableLbs.contains(lbId) || refusal != null) {
                 continue;
             }
             Config built = part.build();
@@ -291,6 +293,10 @@ final class OctaviaMapper {
             if (type.equals("SOURCE_IP")) {
                 persistence = SessionPersistence.SOURCE_IP;
                 persistenceMs = number(sp.asObject(), "persistence_timeout", persistenceMs / 1000) * 1000;
+            } else if (owned) {
+                // The driver refuses it at create time, but Octavia's fully populated create
+                // sometimes hands the driver the pool without its session_persistence.
+                b.unsupported = "pool " + id + ": session_persistence " + type + " is not supported by edgelb";
             } else {
                 notes.add("pool " + id + ": session_persistence " + type + " needs HTTP; not applied");
             }
@@ -370,6 +376,8 @@ final class OctaviaMapper {
         final Map<String, Pool> pools = new LinkedHashMap<>();
         final Map<String, Member> members = new LinkedHashMap<>();
         final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
+        /** For a provider-owned load balancer: the first option it asks for that edgelb does not serve. */
+        String unsupported;
 
         void add(Builder other) {
             listeners.putAll(other.listeners);

@@ -10,7 +10,7 @@ final class OwnedLoadBalancer {
     }
 
     /** An owned load balancer as the status book needs it: every object Octavia still lists. */
-    static ProviderView.LoadBalancer view(JsonObject lb, List<String> routers, String zoneError, String fingerprint,
+    static ProviderView.LoadBalancer view(JsonObject lb, List<String> routers, String refusal, String fingerprint,
                                           OctaviaObjects objects) {
         String lbId = lb.getString("id", "");
         List<ProviderView.Item> items = new ArrayList<>();
@@ -39,7 +39,7 @@ final class OwnedLoadBalancer {
             }
         }
         return new ProviderView.LoadBalancer(lbId, lb.getBoolean("admin_state_up", true),
-                lb.getString("provisioning_status", "ACTIVE"), List.copyOf(routers), zoneError,
+                lb.getString("provisioning_status", "ACTIVE"), List.copyOf(routers), refusal,
                 fingerprint, List.copyOf(items));
     }
 

@@ -148,14 +148,14 @@ public final class ProviderStatusBook {
                 String key = item.kind() + "/" + item.id();
                 seen.add(key);
                 Provisioning verdict = item.provisioning().equals("PENDING_DELETE") ? deleting : creating;
-                String provisioning = verdict.statusFor(item, lb.zoneError());
+                String provisioning = verdict.statusFor(item, lb.refusal());
                 String op = provisioning != null && provisioning.equals("DELETED")
                         || item.provisioning().equals("PENDING_DELETE") ? null : operating.get(key);
                 Entry last = entries.get(key);
                 if (last == null || !last.sameAs(item.provisioning(), provisioning, op)) {
                     if ("ERROR".equals(provisioning) && (last == null || !"ERROR".equals(last.provisioning()))) {
                         Logger.warn("octavia: {} {} of loadbalancer {} is ERROR: {}", item.kind(), item.id(), lb.id(),
-                                verdict.error() != null ? verdict.error() : lb.zoneError());
+                                verdict.error() != null ? verdict.error() : lb.refusal());
                     }
                     entries.put(key, new Entry(lb.id(), item.kind(), item.id(), item.provisioning(), provisioning, op,
                             ++cursor));

@@ -8,8 +8,11 @@ import java.util.List;
  * left out). Plain data handed from the poll to the {@link ProviderStatusBook}.
  */
 record ProviderView(List<LoadBalancer> loadBalancers) {
-    /** zoneError: why the zone's agents could not be read (then the load balancer is ERROR), or null. */
-    record LoadBalancer(String id, boolean adminUp, String provisioning, List<String> routers, String zoneError,
+    /**
+     * refusal: why the hub will not deploy it (its zone's agents could not be read, or it asks for
+     * an option edgelb does not serve); its pending objects are then ERROR. Null when none.
+     */
+    record LoadBalancer(String id, boolean adminUp, String provisioning, List<String> routers, String refusal,
                         String fingerprint, List<Item> items) {
     }
 

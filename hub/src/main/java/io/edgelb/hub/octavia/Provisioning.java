@@ -54,13 +54,13 @@ record Provisioning(boolean done, String error, long appliedRevision) {
      * Only a pending operation is completed: a status sent for an object that is already ACTIVE
      * would race the tenant's next change and could turn its PENDING_DELETE back into ACTIVE.
      */
-    String statusFor(ProviderView.Item item, String zoneError) {
+    String statusFor(ProviderView.Item item, String refusal) {
         String observed = item.provisioning();
         if (!observed.startsWith("PENDING_")) {
             return null;
         }
         boolean deleting = observed.equals("PENDING_DELETE");
-        if (item.kind().equals("loadbalancer") && zoneError != null && !deleting) {
+        if (refusal != null && !deleting) {
             return "ERROR";
         }
         if (error != null) {

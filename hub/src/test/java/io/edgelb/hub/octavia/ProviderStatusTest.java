@@ -275,6 +275,23 @@ class ProviderStatusTest {
     }
 
     @Test
+    void cookiePersistenceThatSlippedPastTheDriverMakesTheLoadBalancerErrorNotServed() {
+        // Octavia's fully populated create sometimes gives the driver the pool without its
+        // session_persistence, so the driver cannot refuse it: the hub is the safety net.
+        tree("PENDING_CREATE", "PENDING_CREATE", "edge-1");
+        octavia.set("pools", "[{\"id\": \"" + POOL + "\", \"provisioning_status\": \"PENDING_CREATE\","
+                + " \"protocol\": \"TCP\", \"lb_algorithm\": \"ROUND_ROBIN\", \"session_persistence\":"
+                + " {\"type\": \"HTTP_COOKIE\"}, \"loadbalancers\": [{\"id\": \"" + LB + "\"}]}]");
+        zones(profile("p1", "edgelb", "{\"agents\": [\"r1\"]}"));
+        start();
+        AgentRegistry.Desired desired = registry.desired("r1");
+        assertTrue(desired == null || !desired.config().listeners().containsKey(LISTENER), "not deployed");
+        JsonObject answer = source.book().answer(0);
+        assertEquals("ERROR", entry(answer, "loadbalancers", LB).getString("provisioning_status", ""));
+        assertEquals("ERROR", entry(answer, "pools", POOL).getString("provisioning_status", ""));
+    }
+
+    @Test
     void otherProvidersKeepTagsAndActiveOnly() {
         octavia.set("loadbalancers", "[{\"id\": \"" + LB + "\", \"provisioning_status\": \"PENDING_CREATE\","
                 + " \"provider\": \"amphora\", \"tags\": [\"edgelb:r1\"]}]");

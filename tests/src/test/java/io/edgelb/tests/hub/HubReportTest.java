@@ -74,9 +74,20 @@ class HubReportTest {
         try (ZMQ.Context context = ZMQ.context(1);
              ZMQ.Socket dealer = client(context, bed.agentKeys.get("r2"), bed.hubKeys.publicKey())) {
             dealer.connect(bed.endpoint());
-            report(dealer, good);
-            hub.awaitAgents(agents -> HubTestbed.agentEntry(agents, "r2").getLong("applied_revision", 0) == 7,
-                    SYNC, "r2's good report");
+            // Sent again each second until the hub has it, as an agent does (it reports every
+            // interval): twice in CI the one report sent right after connect never arrived and
+            // the hub logged nothing; the cause is not found yet.
+            long[] sent = {0};
+            hub.awaitAgents(agents -> {
+                if (HubTestbed.agentEntry(agents, "r2").getLong("applied_revision", 0) == 7) {
+                    return true;
+                }
+                if (System.nanoTime() - sent[0] > 1_000_000_000L) {
+                    report(dealer, good);
+                    sent[0] = System.nanoTime();
+                }
+                return false;
+            }, SYNC, "r2's good report");
             for (String report : hostile) {
                 report(dealer, report);
             }
