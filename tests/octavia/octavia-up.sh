@@ -11,6 +11,10 @@
 #   octavia API        uwsgi, auth_strategy=noauth    http://127.0.0.1:$NOAUTH_PORT
 #   keystone           uwsgi, fernet tokens           http://127.0.0.1:$KEYSTONE_PORT/v3   (WITH_KEYSTONE=1)
 #   octavia API        uwsgi, auth_strategy=keystone  http://127.0.0.1:$KEYSTONE_API_PORT  (WITH_KEYSTONE=1)
+#   neutron-server     ML2, no agents, keystone auth   http://127.0.0.1:$NEUTRON_PORT  (WITH_KEYSTONE=1)
+#                      in the catalog, holding the network edge-vip / subnet edge-vip-subnet
+#                      (192.0.2.0/24) of the hub project: the openstack CLI resolves
+#                      --vip-subnet-id there; Octavia's noop network driver never calls it
 # Both APIs share one database and one worker, so they see the same objects.
 #
 # Usage: sudo bash tests/octavia/octavia-up.sh        (re-running is safe; it only starts what is not running)
@@ -21,6 +25,7 @@ BASE=${OCTAVIA_DEV_DIR:-/var/lib/octavia-dev}
 NOAUTH_PORT=${NOAUTH_PORT:-9876}
 KEYSTONE_API_PORT=${KEYSTONE_API_PORT:-9877}
 KEYSTONE_PORT=${KEYSTONE_PORT:-5000}
+NEUTRON_PORT=${NEUTRON_PORT:-9696}
 DB_PORT=${DB_PORT:-13306}
 RABBIT_PORT=${RABBIT_PORT:-5673}
 RABBIT_DIST_PORT=${RABBIT_DIST_PORT:-25673}
@@ -50,7 +55,7 @@ http_ok() { curl -sf -o /dev/null --max-time 5 "$1"; }
 # ---------------------------------------------------------------- 1. packages
 PKGS="octavia-api python3-octaviaclient python3-openstackclient uwsgi-plugin-python3
       mariadb-server rabbitmq-server openssl curl"
-[ "$WITH_KEYSTONE" = 1 ] && PKGS="$PKGS keystone"
+[ "$WITH_KEYSTONE" = 1 ] && PKGS="$PKGS keystone neutron-server"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -74,6 +79,10 @@ octavia-api octavia/configure_api-endpoint boolean false
 keystone keystone/configure_db boolean false
 keystone keystone/create-admin-tenant boolean false
 keystone keystone/register-endpoint boolean false
+neutron-common neutron/configure_db boolean false
+neutron-common neutron/configure_rabbit boolean false
+neutron-common neutron/configure_ksat boolean false
+neutron-server neutron/configure_api-endpoint boolean false
 EOF
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || true
@@ -105,10 +114,13 @@ fi
 "${MYSQL[@]}" <<EOF
 CREATE DATABASE IF NOT EXISTS octavia CHARACTER SET utf8mb4;
 CREATE DATABASE IF NOT EXISTS keystone CHARACTER SET utf8mb4;
+CREATE DATABASE IF NOT EXISTS neutron CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS 'octavia'@'127.0.0.1' IDENTIFIED BY 'octavia';
 CREATE USER IF NOT EXISTS 'keystone'@'127.0.0.1' IDENTIFIED BY 'keystone';
+CREATE USER IF NOT EXISTS 'neutron'@'127.0.0.1' IDENTIFIED BY 'neutron';
 GRANT ALL ON octavia.* TO 'octavia'@'127.0.0.1';
 GRANT ALL ON keystone.* TO 'keystone'@'127.0.0.1';
+GRANT ALL ON neutron.* TO 'neutron'@'127.0.0.1';
 EOF
 
 # ---------------------------------------------------------------- 3. RabbitMQ (private node)
@@ -404,15 +416,89 @@ grant(hub_p, hub_u, roles["member"]); grant(hub_p, hub_u, roles["load-balancer_m
 # balancers of every project. load-balancer_admin allows exactly that in Octavia's default policy,
 # without making the hub a Keystone (cloud-wide) admin.
 grant(hub_p, hub_u, roles["load-balancer_admin"])
-svc = ensure("service", "services", "type=load-balancer", {"type": "load-balancer", "name": "octavia", "enabled": True})
-for iface in ("public", "internal", "admin"):
-    ensure("endpoint", "endpoints", "service_id=%s&interface=%s" % (svc, iface),
-           {"service_id": svc, "interface": iface, "url": os.environ["OCTAVIA_URL"], "region_id": "RegionOne", "enabled": True})
+grant(svc_p, ensure("user", "users", "name=neutron", {"name": "neutron", "domain_id": "default", "password": "neutron",
+                                                     "default_project_id": svc_p}), roles["admin"])
+for kind, name, url in (("load-balancer", "octavia", os.environ["OCTAVIA_URL"]),
+                        ("network", "neutron", os.environ["NEUTRON_URL"])):
+    svc = ensure("service", "services", "type=" + kind, {"type": kind, "name": name, "enabled": True})
+    for iface in ("public", "internal", "admin"):
+        ensure("endpoint", "endpoints", "service_id=%s&interface=%s" % (svc, iface),
+               {"service_id": svc, "interface": iface, "url": url, "region_id": "RegionOne", "enabled": True})
 print(hub_p)
 PYEOF
   HUB_PROJECT=$(KS_URL="http://127.0.0.1:$KEYSTONE_PORT/v3" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-    OCTAVIA_URL="http://127.0.0.1:$KEYSTONE_API_PORT" python3 "$BASE/keystone/seed.py")
+    OCTAVIA_URL="http://127.0.0.1:$KEYSTONE_API_PORT" NEUTRON_URL="http://127.0.0.1:$NEUTRON_PORT" \
+    python3 "$BASE/keystone/seed.py")
   log "keystone seeded (hub project $HUB_PROJECT)"
+
+  # ---- neutron-server: a real Neutron API (ML2, flat networks, no agents and no ports bound) so
+  # that the plain openstack CLI can create load balancers: it looks the VIP subnet up there.
+  mkdir -p "$BASE/neutron/lock"
+  cat > "$BASE/neutron/neutron.conf" <<EOF
+[DEFAULT]
+bind_host = 127.0.0.1
+bind_port = $NEUTRON_PORT
+core_plugin = ml2
+service_plugins =
+auth_strategy = keystone
+transport_url = $TRANSPORT_URL
+api_workers = 1
+rpc_workers = 0
+rpc_state_report_workers = 0
+notify_nova_on_port_status_changes = false
+notify_nova_on_port_data_changes = false
+log_dir = $BASE/log
+log_file = neutron-server.log
+state_path = $BASE/neutron
+
+[database]
+connection = mysql+pymysql://neutron:neutron@127.0.0.1:$DB_PORT/neutron
+
+[keystone_authtoken]
+www_authenticate_uri = http://127.0.0.1:$KEYSTONE_PORT/v3
+auth_url = http://127.0.0.1:$KEYSTONE_PORT/v3
+auth_type = password
+username = neutron
+password = neutron
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+
+[oslo_concurrency]
+lock_path = $BASE/neutron/lock
+
+[ml2]
+type_drivers = flat
+tenant_network_types =
+mechanism_drivers =
+extension_drivers =
+
+[ml2_type_flat]
+flat_networks = *
+EOF
+  if [ ! -f "$BASE/neutron/.migrated" ]; then
+    log "neutron-db-manage upgrade heads"
+    neutron-db-manage --config-file "$BASE/neutron/neutron.conf" upgrade heads >"$BASE/log/neutron-db-manage.log" 2>&1 \
+      || { tail -20 "$BASE/log/neutron-db-manage.log"; die "neutron-db-manage"; }
+    touch "$BASE/neutron/.migrated"
+  fi
+  if ! alive "$BASE/run/neutron-server.pid"; then
+    log "starting neutron-server on 127.0.0.1:$NEUTRON_PORT"
+    setsid neutron-server --config-file "$BASE/neutron/neutron.conf" </dev/null >"$BASE/log/neutron-server.out" 2>&1 &
+    echo $! > "$BASE/run/neutron-server.pid"
+  fi
+  wait_for 120 "neutron-server" http_ok "http://127.0.0.1:$NEUTRON_PORT/"
+  # As admin (a flat provider network; there are no tenant network types), owned by the hub project.
+  OSA=(env OS_AUTH_URL="http://127.0.0.1:$KEYSTONE_PORT/v3" OS_IDENTITY_API_VERSION=3 OS_USERNAME=admin
+       OS_PASSWORD="$ADMIN_PASSWORD" OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default
+       OS_REGION_NAME=RegionOne openstack)
+  "${OSA[@]}" network show edge-vip >/dev/null 2>&1 \
+    || "${OSA[@]}" network create edge-vip --project hub --provider-network-type flat \
+       --provider-physical-network edge >/dev/null || die "neutron network edge-vip"
+  "${OSA[@]}" subnet show edge-vip-subnet >/dev/null 2>&1 \
+    || "${OSA[@]}" subnet create edge-vip-subnet --project hub --network edge-vip --subnet-range 192.0.2.0/24 \
+       --no-dhcp >/dev/null || die "neutron subnet edge-vip-subnet"
+  log "neutron: network edge-vip, subnet edge-vip-subnet (192.0.2.0/24)"
 fi
 
 # ---------------------------------------------------------------- 8. wait for the APIs

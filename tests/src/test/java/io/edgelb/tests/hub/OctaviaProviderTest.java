@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The edgelb Octavia provider end to end (issue 12's tests 1-6): the real Octavia of
  * tests/octavia/octavia-up.sh with python3-edgelb-octavia installed (driver in octavia-api, provider
  * agent in octavia-driver-agent), a real hub and a real agent process, real backends on loopback.
- * Load balancers are created through Octavia's REST API (the openstack CLI's create looks the VIP
- * subnet up in Neutron, which the fixture has not); statuses, statistics and refusals are read with
- * the plain openstack CLI where the CLI works without Neutron.
+ * Load balancers are created through Octavia's REST API in one call (the whole tree), and once
+ * object by object with the plain openstack CLI as a tenant would (its create looks the VIP subnet
+ * up in the fixture's Neutron); statuses, statistics and refusals are read with the CLI.
  */
 class OctaviaProviderTest {
     private static final Duration SYNC = Duration.ofSeconds(60);
@@ -127,6 +127,31 @@ class OctaviaProviderTest {
         assertNull(octavia.get("pools/" + pool.getString("id", "?")), "the pool outlived its load balancer");
     }
 
+    /** The operator's path in docs/octavia.md: the plain CLI, one object at a time, each --wait'ed. */
+    @Test
+    void theOpenstackCliCreatesALoadBalancerOnTheEdgeRouter() throws Exception {
+        ProviderBed bed = bed();
+        TcpBackend a = backend("a");
+        bed.startHub();
+        bed.startAgent();
+        String port = String.valueOf(HubTestbed.freePort());
+        JsonObject lb = OpenstackCli.run("loadbalancer", "create", "--name", "it-cli-" + bed.agentId, "--provider",
+                "edgelb", "--availability-zone", bed.zone, "--vip-subnet-id", "edge-vip-subnet", "--vip-address", vip,
+                "--wait", "-f", "json").json();
+        String id = lb.getString("id", "?");
+        bed.adopt(id);
+        assertEquals("ACTIVE", lb.getString("provisioning_status", "?"), lb.toString());
+        JsonObject listener = OpenstackCli.run("loadbalancer", "listener", "create", "--name", "tcp", "--protocol",
+                "TCP", "--protocol-port", port, "--wait", "-f", "json", id).json();
+        JsonObject pool = OpenstackCli.run("loadbalancer", "pool", "create", "--name", "web", "--listener",
+                listener.getString("id", "?"), "--protocol", "TCP", "--lb-algorithm", "ROUND_ROBIN", "--wait", "-f",
+                "json").json();
+        OpenstackCli.run("loadbalancer", "member", "create", "--address", "127.0.0.1", "--protocol-port",
+                String.valueOf(a.port()), "--wait", "-f", "json", pool.getString("id", "?")).json();
+        assertEquals("ACTIVE", bed.provisioning(id));
+        assertEquals("a", land(Integer.parseInt(port)), "the CLI's load balancer is served by the edge router");
+    }
+
     /** Test 2: a stopped member is ERROR in Octavia within fall time + a few seconds, the LB DEGRADED; back ONLINE. */
     @Test
     void memberHealthFlowsBackToOctavia() throws Exception {
@@ -192,6 +217,8 @@ class OctaviaProviderTest {
     @Test
     void unsupportedOptionsAreRefused() throws Exception {
         ProviderBed bed = bed();
+        bed.startHub();
+        bed.startAgent();
         String[][] refusals = {
                 {"listener protocol HTTP", "HTTP"},
                 {"listener protocol UDP", "UDP"},
@@ -199,7 +226,8 @@ class OctaviaProviderTest {
                 {"cookie persistence", "HTTP_COOKIE"},
         };
         for (String[] refusal : refusals) {
-            JsonObject tree = tree(HubTestbed.freePort(), backend("x"));
+            int port = HubTestbed.freePort();
+            JsonObject tree = tree(port, backend("x"));
             JsonObject listener = tree.get("listeners").asArray().get(0).asObject();
             JsonObject pool = listener.get("default_pool").asObject();
             switch (refusal[0]) {
@@ -217,6 +245,18 @@ class OctaviaProviderTest {
             tree.set("name", name).add("provider", "edgelb").add("availability_zone", bed.zone)
                     .add("vip_subnet_id", OctaviaApi.SUBNET);
             HttpResponse<String> answer = octavia.tryCreate("loadbalancers", "loadbalancer", tree);
+            if (refusal[1].equals("HTTP_COOKIE") && answer.statusCode() == 201) {
+                // Octavia 11's fully populated create now and then hands the driver the pool
+                // without its session_persistence (seen in about half the calls): the hub must
+                // then make it ERROR and never serve it.
+                String slipped = Json.parse(answer.body()).asObject().get("loadbalancer").asObject().getString("id", "?");
+                bed.adopt(slipped);
+                Await.until(() -> check(() -> bed.provisioning(slipped).equals("ERROR")), SYNC, slipped + " ERROR");
+                assertThrows(ConnectException.class, () -> land(port), "an ERROR load balancer is served");
+                octavia.deleteLoadBalancer(slipped);
+                Await.until(() -> check(() -> bed.provisioning(slipped).equals("GONE")), SYNC, slipped + " deleted");
+                continue;
+            }
             assertTrue(answer.statusCode() == 400 || answer.statusCode() == 501,
                     refusal[0] + ": " + answer.statusCode() + " " + answer.body());
             assertTrue(answer.body().contains(refusal[1]), refusal[0] + " not named: " + answer.body());
@@ -232,8 +272,6 @@ class OctaviaProviderTest {
         assertTrue(answer.body().contains("availability_zone"), answer.body());
 
         // On a served load balancer, through the CLI: a second listener speaking HTTP.
-        bed.startHub();
-        bed.startAgent();
         String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), backend("z")));
         awaitActive(bed, lb, "");
         OpenstackCli.Result refused = OpenstackCli.run("loadbalancer", "listener", "create", "--protocol", "HTTP",

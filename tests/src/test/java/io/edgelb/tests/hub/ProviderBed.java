@@ -85,6 +85,11 @@ final class ProviderBed implements AutoCloseable {
         return id;
     }
 
+    /** A load balancer the test created some other way (the openstack CLI): deleted on close too. */
+    void adopt(String lb) {
+        loadBalancers.add(lb);
+    }
+
     /** GET /api/octavia/status on the hub, with the fixture's token. */
     static JsonObject hubStatus() throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
