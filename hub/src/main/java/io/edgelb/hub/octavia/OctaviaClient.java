@@ -41,6 +41,13 @@ final class OctaviaClient {
                 : new KeystoneSession(config.auth(), config.region(), http, clock);
     }
 
+    /** Octavia answered 404: the object (a pool whose members were asked for) is gone. */
+    static final class NotFound extends IOException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
     String describe() {
         return "octavia " + (config.url() != null ? config.url() : "(from the Keystone catalog)")
                 + (keystone == null ? " (noauth)" : " (keystone " + config.auth().type() + ")");
@@ -98,6 +105,9 @@ final class OctaviaClient {
         if (response.statusCode() == 401 && keystone != null) {
             keystone.invalidate(); // revoked or expired early: one fresh token, one retry
             response = send(pathAndQuery);
+        }
+        if (response.statusCode() == 404) {
+            throw new NotFound("GET " + pathAndQuery + ": HTTP 404 " + abbreviate(response.body()));
         }
         if (response.statusCode() != 200) {
             throw new IOException("GET " + pathAndQuery + ": HTTP " + response.statusCode() + " "

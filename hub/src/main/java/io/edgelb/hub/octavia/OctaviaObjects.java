@@ -16,7 +16,7 @@ record OctaviaObjects(List<JsonObject> loadBalancers, List<JsonObject> listeners
             "connection_limit", "default_pool_id", "timeout_client_data", "timeout_member_connect",
             "timeout_member_data", "allowed_cidrs", "admin_state_up", "loadbalancers"};
     static final String[] POOL_FIELDS = {"id", "provisioning_status", "protocol", "lb_algorithm",
-            "session_persistence", "healthmonitor_id", "admin_state_up", "loadbalancers"};
+            "session_persistence", "healthmonitor_id", "admin_state_up", "loadbalancers", "created_at", "updated_at"};
     static final String[] MEMBER_FIELDS = {"id", "provisioning_status", "address", "protocol_port", "weight",
             "backup", "admin_state_up", "monitor_address", "monitor_port"};
     static final String[] MONITOR_FIELDS = {"id", "provisioning_status", "type", "delay", "timeout",

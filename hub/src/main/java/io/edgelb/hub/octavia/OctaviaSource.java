@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,10 @@ public final class OctaviaSource implements DesiredStateSource {
     /** Created by start; then owned as its own class says (synchronized). */
     private volatile ProviderStatusBook book;
     private final ChangePolls changePolls;
+    /** The poll's Octavia requests, a few at a time (OctaviaFetch). */
+    private final ExecutorService requests;
+    /** Owned by the poll thread. */
+    private final MemberCache members;
 
     public OctaviaSource(HubConfig.OctaviaSourceConfig config, LongSupplier clock) {
         this.config = config;
@@ -53,6 +58,13 @@ public final class OctaviaSource implements DesiredStateSource {
             return thread;
         });
         this.changePolls = new ChangePolls(timer, this::poll, clock);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.requests = Executors.newFixedThreadPool(OctaviaFetch.PARALLEL, r -> {
+            Thread thread = new Thread(r, "hub-octavia-read-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.members = new MemberCache(clock);
     }
 
     /** The status of provider-owned load balancers; null before start. */
@@ -95,8 +107,14 @@ public final class OctaviaSource implements DesiredStateSource {
     private void poll() {
         polls++;
         changePolls.started();
+        long started = System.nanoTime();
         try {
-            OctaviaObjects objects = fetch();
+            OctaviaFetch.Result fetched = new OctaviaFetch(client, requests, members, new OctaviaMapper(
+                    config.tagPrefix(), config.listenerAddress(), Map.of(), config.provider(), null))
+                    .fetch(config.provider());
+            OctaviaObjects objects = fetched.objects();
+            zones = fetched.zones();
+            long readAt = System.nanoTime();
             OctaviaMapper mapper = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), remembered,
                     config.provider(), zones);
             mapper.map(objects);
@@ -124,6 +142,8 @@ public final class OctaviaSource implements DesiredStateSource {
             }
             registry.replaceAll(states);
             book.update(mapper.view(), hubRefusals);
+            Logger.debug("octavia: poll {}: fetched in {} ms, mapped and handed over in {} ms", polls,
+                    (readAt - started) / 1_000_000, (System.nanoTime() - readAt) / 1_000_000);
             lastSuccess = clock.getAsLong();
             if (failing) {
                 Logger.info("octavia: polling works again");
@@ -142,38 +162,6 @@ public final class OctaviaSource implements DesiredStateSource {
         }
     }
 
-    private OctaviaObjects fetch() throws IOException, InterruptedException {
-        List<JsonObject> lbs = client.list("loadbalancers", "loadbalancers", OctaviaObjects.LB_FIELDS);
-        List<JsonObject> listeners = client.list("listeners", "listeners", OctaviaObjects.LISTENER_FIELDS);
-        List<JsonObject> pools = client.list("pools", "pools", OctaviaObjects.POOL_FIELDS);
-        List<JsonObject> monitors = client.list("healthmonitors", "healthmonitors", OctaviaObjects.MONITOR_FIELDS);
-        OctaviaMapper probe = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), Map.of(),
-                config.provider(), null);
-        Set<String> tagged = new java.util.HashSet<>();
-        boolean zoned = false;
-        for (JsonObject lb : lbs) {
-            if (!probe.agentsOf(lb).isEmpty() || probe.owns(lb)) {
-                tagged.add(lb.getString("id", ""));
-                zoned |= probe.owns(lb) && lb.get("availability_zone") != null && lb.get("availability_zone").isString();
-            }
-        }
-        zones = zoned ? new ZoneAgents(
-                client.list("availabilityzones", "availability_zones", "name", "availability_zone_profile_id"),
-                client.list("availabilityzoneprofiles", "availability_zone_profiles", "id", "provider_name",
-                        "availability_zone_data"), config.provider()) : null;
-        Map<String, List<JsonObject>> members = new HashMap<>();
-        for (JsonObject pool : pools) {
-            boolean wanted = pool.get("loadbalancers") != null && pool.get("loadbalancers").isArray()
-                    && pool.get("loadbalancers").asArray().values().stream()
-                    .anyMatch(lb -> lb.isObject() && tagged.contains(lb.asObject().getString("id", "")));
-            if (wanted) {
-                String id = pool.getString("id", "");
-                members.put(id, client.list("pools/" + id + "/members", "members", OctaviaObjects.MEMBER_FIELDS));
-            }
-        }
-        return new OctaviaObjects(lbs, listeners, pools, members, monitors);
-    }
-
     @Override
     public long lastSuccessAgeMs(long now) {
         return lastSuccess == 0 ? -1 : now - lastSuccess;
@@ -187,5 +175,6 @@ public final class OctaviaSource implements DesiredStateSource {
     @Override
     public void close() {
         timer.shutdownNow();
+        requests.shutdownNow();
     }
 }

@@ -11,12 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Octavia's v2 list API on loopback, answering the JSON a test sets per collection (no paging
- * links: one page), and counting the load balancer lists, which is one per poll.
+ * links: one page), and counting the load balancer lists, which is one per poll, and the requests
+ * per collection.
  */
 public final class FakeOctavia implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> bodies = new ConcurrentHashMap<>();
     public final AtomicInteger polls = new AtomicInteger();
+    /** Requests per collection path (e.g. "pools/P/members"). */
+    public final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
 
     public FakeOctavia() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -43,8 +46,14 @@ public final class FakeOctavia implements AutoCloseable {
         bodies.put(collection, "{\"" + plural + "\": " + items + ", \"" + plural + "_links\": []}");
     }
 
+    /** The collection answers 404 from now on (its pool was deleted). */
+    public void remove(String collection) {
+        bodies.remove(collection);
+    }
+
     private void answer(HttpExchange exchange) throws IOException {
         String collection = exchange.getRequestURI().getPath().substring("/v2/lbaas/".length());
+        requests.computeIfAbsent(collection, c -> new AtomicInteger()).incrementAndGet();
         if (collection.equals("loadbalancers")) {
             polls.incrementAndGet();
         }
