@@ -8,7 +8,7 @@ OPTS = [
                help='File holding the hub API token (one line).'),
     cfg.FloatOpt('request_timeout', default=2.0, min=0.1,
                  help='Seconds per hub request.'),
-    cfg.FloatOpt('status_poll_interval', default=1.0, min=0.1,
+    cfg.FloatOpt('status_poll_interval', default=0.2, min=0.1,
                  help='Seconds between the provider agent polls of each hub.'),
 ]
 

@@ -116,6 +116,31 @@ class StatusAgentTest(unittest.TestCase):
         self.assertEqual('/api/octavia/status?since=0', self.hubs[0].gets[-1])
         self.assertEqual([lb_entry(1)['status']], self.sockets.got('status'))
 
+    def test_many_load_balancers_go_in_one_driver_agent_call(self):
+        # The driver agent forks per call: one per load balancer made a burst of creates wait.
+        entries = []
+        for n in range(3):
+            lb = 'aaaaaaaa-0000-0000-0000-00000000001{}'.format(n)
+            entries.append({'id': lb, 'as_of': 10 + n, 'status': {
+                'loadbalancers': [{'id': lb, 'provisioning_status': 'ACTIVE'}]}})
+        self.hubs[0].answers = [answer(lbs=entries)]
+        self.hubs[1].answers = [answer()]
+        self.relay.poll_all()
+        calls = self.sockets.got('status')
+        self.assertEqual(1, len(calls), calls)
+        self.assertEqual(sorted(e['id'] for e in entries), sorted(o['id'] for o in calls[0]['loadbalancers']))
+        self.assertEqual(3, self.relay.tracked())
+
+    def test_a_hub_that_stays_down_is_logged_once_not_every_second(self):
+        self.hubs[1].close()
+        self.hubs[0].answers = [answer(), answer(), answer()]
+        with self.assertLogs('edgelb_octavia.status_agent', 'DEBUG') as logs:
+            for _ in range(3):
+                self.relay.poll_all()
+        warnings = [r for r in logs.records if r.levelname == 'WARNING']
+        self.assertEqual(1, len(warnings), [r.getMessage() for r in warnings])
+        self.assertIn(self.hubs[1].url, warnings[0].getMessage())
+
     def test_run_stops_on_exit_event(self):
         self.hubs[0].answers = [answer()]
         self.hubs[1].answers = [answer()]
