@@ -41,7 +41,7 @@ delete_lbs() {
   done
   say "some load balancers were not deleted within 30 s: ${LBS[*]}"
 }
-keep_logs() { [[ -n ${KEEP:-} ]] && mkdir -p "$KEEP" && cp "$WORK"/hub.log "$WORK"/agent.log "$WORK"/*.us "$KEEP"/ 2>/dev/null; true; }
+keep_logs() { [[ -n ${KEEP:-} ]] && mkdir -p "$KEEP" && cp "$WORK"/hub.log "$WORK"/agent.log "$WORK"/*.us "$WORK"/created "$WORK"/returned "$KEEP"/ 2>/dev/null; true; }
 trap 'rc=$?; delete_lbs; keep_logs; (exit $rc); cleanup' EXIT   # cleanup exits with the status it sees
 
 # ---- hub and agent (keys, allow-list, the agent's hub section)
@@ -65,7 +65,7 @@ cat > "$WORK/hub.json" <<JSON
 {"bind": "tcp://127.0.0.1:18570", "key_file": "$WORK/hub.key", "api": "127.0.0.1:18090",
  "api_token_file": "$TOKEN_FILE", "agents": {"r1": "$(tail -1 "$WORK/agent.pub")"},
  "source": {"type": "octavia", "url": "$OCTAVIA", "interval": 10, "provider": "edgelb",
-            "listener_address": "vip"}}
+            "listener_address": "vip"}, "log_level": "${HUB_LOG_LEVEL:-info}"}
 JSON
 spawn "$WORK/hub.log" java -jar "$HUB_JAR" run --config "$WORK/hub.json"
 spawn "$WORK/agent.log" java -jar "$AGENT_JAR" run --config "$WORK/edgelb"
@@ -83,7 +83,7 @@ done
 # Leftovers of an interrupted run hold VIP:ports this run needs.
 for lb in $(curl -sf "$OCTAVIA/v2/lbaas/loadbalancers?fields=id,name" | /usr/bin/python3 -c '
 import json, sys
-print(" ".join(l["id"] for l in json.load(sys.stdin)["loadbalancers"] if l["name"].startswith("bench-")))'); do
+print(" ".join(l["id"] for l in json.load(sys.stdin)["loadbalancers"] if (l.get("name") or "").startswith("bench-")))'); do
   LBS+=("$lb")
 done
 if ((${#LBS[@]} > 0)); then say "deleting ${#LBS[@]} leftover bench-* load balancers"; delete_lbs; LBS=(); fi
@@ -96,9 +96,11 @@ watch() {
   /usr/bin/python3 - "$OCTAVIA" "$1" "$2" "$3" "$N" <<'PY'
 import json, sys, time, urllib.request
 url, mode, listing, out, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-def holds(lb):
-    with urllib.request.urlopen("%s/v2/lbaas/loadbalancers/%s/status" % (url, lb), timeout=10) as r:
-        s = json.load(r)["statuses"]["loadbalancer"]
+def get(path):
+    with urllib.request.urlopen(url + "/v2/lbaas/" + path, timeout=10) as r:
+        return json.load(r)
+def tree_holds(lb):
+    s = get("loadbalancers/%s/status" % lb)["statuses"]["loadbalancer"]
     if mode == "error":
         return s["listeners"][0]["pools"][0]["members"][0]["operating_status"] == "ERROR"
     ok = [s["provisioning_status"]]
@@ -108,6 +110,9 @@ def holds(lb):
             ok.append(p["provisioning_status"]); ok += [m["provisioning_status"] for m in p.get("members", [])]
             if p.get("health_monitor"): ok.append(p["health_monitor"]["provisioning_status"])
     return set(ok) == {"ACTIVE"}
+# One list call per 0.1 s finds the candidates (LB ACTIVE; LB not ONLINE), one status-tree call
+# confirms each: the watcher must not be what loads Octavia's API (a tree call per LB per cycle
+# kept its one uwsgi process busy and slowed the hub's polls down).
 t0, done, deadline = {}, set(), time.time() + 60
 with open(out, "w") as f:
     while len(done) < n and time.time() < deadline:
@@ -115,10 +120,14 @@ with open(out, "w") as f:
             for line in l:
                 if line.strip():
                     lb, t = line.split(); t0.setdefault(lb, int(t))
+        seen = time.time()
+        listed = {x["id"]: x for x in get("loadbalancers?fields=id&fields=provisioning_status&fields=operating_status")["loadbalancers"]}
         for lb in sorted(set(t0) - done):
-            if holds(lb):
-                f.write("%d\n" % (time.time() * 1e6 - t0[lb])); f.flush(); done.add(lb)
-        time.sleep(0.05)
+            x = listed.get(lb, {})
+            candidate = x.get("provisioning_status") == "ACTIVE" if mode == "active" else x.get("operating_status") not in (None, "ONLINE")
+            if candidate and tree_holds(lb):
+                f.write("%d\n" % (seen * 1e6 - t0[lb])); f.flush(); done.add(lb)
+        time.sleep(0.1)
 if len(done) < n: print("%d of %d never got there within 60 s" % (n - len(done), n), file=sys.stderr)
 PY
 }
@@ -137,6 +146,7 @@ for ((i = 0; i < N; i++)); do
         | field loadbalancer id) || die "create bench-$i failed"
   LBS+=("$lb")
   echo "$lb $t0" >> "$WORK/created"
+  echo "$lb $(now_us)" >> "$WORK/returned"
 done
 wait "$WATCHER"
 # ---- member down: stop each backend, time until Octavia shows the member ERROR
@@ -145,10 +155,6 @@ for ((i = 0; i < N; i++)); do echo "${LBS[$i]} $(now_us)" >> "$WORK/stopped"; ki
 watch error "$WORK/stopped" "$WORK/error.us"
 
 pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {if (!NR) {print "inf"; exit} i=int((NR*p+99)/100); if (i<1)i=1; printf "%.2f", a[i]/1e6}'; }
-wait_all active "$WORK/active.us"
-# ---- member down: stop each backend, time until Octavia shows the member ERROR
-for ((i = 0; i < N; i++)); do T0[$i]=$(now_us); kill -TERM "${BACKENDS[$i]}" 2>/dev/null; done
-wait_all error "$WORK/error.us"
 
 A50=$(pct "$WORK/active.us" 50) A99=$(pct "$WORK/active.us" 99) E99=$(pct "$WORK/error.us" 99)
 E_TARGET=$(( FALL * DELAY + 2 ))
