@@ -42,7 +42,13 @@ public final class ProviderStatusBook {
     private record Stat(JsonObject totals, long seq) {
     }
 
+    /** Without a new report, answers reuse the last recompute this long. */
+    static final long RECOMPUTE_QUIET_MS = 1_000;
+
     private final AgentRegistry registry;
+    private final LongSupplier clock;
+    private long reportsSeen = -1;
+    private long recomputedAt;
     private final String instance;
     private final long firstCursor;
     private long cursor;
@@ -55,6 +61,7 @@ public final class ProviderStatusBook {
 
     public ProviderStatusBook(AgentRegistry registry, LongSupplier clock) {
         this.registry = registry;
+        this.clock = clock;
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
         this.instance = java.util.HexFormat.of().formatHex(random);
@@ -84,7 +91,13 @@ public final class ProviderStatusBook {
 
     /** The answer to {@code GET /api/octavia/status?since=}: changes after since, or everything. */
     public synchronized JsonObject answer(long since) {
-        recompute();
+        // The provider agent asks five times a second. Without a new report, statuses change only
+        // as routers go offline (a 15 s window): a recompute a second is enough then.
+        long now = clock.getAsLong();
+        long reports = registry.reports();
+        if (reports != reportsSeen || now - recomputedAt >= RECOMPUTE_QUIET_MS) {
+            recompute();
+        }
         boolean full = since <= 0 || since < firstCursor || since > cursor;
         Map<String, JsonObject> byLb = new LinkedHashMap<>();
         for (Entry e : entries.values()) {
@@ -117,6 +130,8 @@ public final class ProviderStatusBook {
     }
 
     private void recompute() {
+        reportsSeen = registry.reports();
+        recomputedAt = clock.getAsLong();
         Map<String, Map<String, JsonObject>> members = new HashMap<>();
         Map<String, Map<String, JsonObject>> listenerCounters = new HashMap<>();
         Set<String> seen = new HashSet<>();

@@ -28,6 +28,7 @@ public final class AgentRegistry {
     private final Map<String, Reported> reported = new LinkedHashMap<>();
     private final Map<String, Long> lastSeen = new LinkedHashMap<>();
     private final Set<String> changed = new LinkedHashSet<>();
+    private long reports;
     private long lastRevision;
     private boolean ready;
     private Runnable onChange = () -> { };
@@ -131,6 +132,12 @@ public final class AgentRegistry {
         long now = clock.getAsLong();
         lastSeen.put(agent, now);
         reported.put(agent, new Reported(now, status));
+        reports++;
+    }
+
+    /** Reports taken since start: readers that derive from them can tell nothing new came. */
+    public synchronized long reports() {
+        return reports;
     }
 
     public synchronized Reported reported(String agent) {
