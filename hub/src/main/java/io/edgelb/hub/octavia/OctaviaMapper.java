@@ -52,7 +52,6 @@ final class OctaviaMapper {
     private final String provider;
     private final ZoneAgents zones;
     private final List<ProviderView.LoadBalancer> owned = new ArrayList<>();
-    private final Map<String, Map<String, Config>> parts = new LinkedHashMap<>();
 
     /** lastActive: the ACTIVE versions remembered from the previous poll (by id). */
     OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive) {
@@ -95,14 +94,6 @@ final class OctaviaMapper {
         return routers;
     }
 
-    /**
-     * Agent id → load balancer id → that load balancer's objects on the agent, in Octavia's order,
-     * from the last {@link #map} call (not validated yet).
-     */
-    Map<String, Map<String, Config>> parts() {
-        return parts;
-    }
-
     /** The ACTIVE versions of this poll, to pass to the next mapper. */
     Map<String, JsonObject> remembered() {
         return nextActive;
@@ -112,8 +103,12 @@ final class OctaviaMapper {
         return notes;
     }
 
-    /** Agent id → its snapshot (not validated yet). Agents that no load balancer names are absent. */
-    Map<String, Config> map(OctaviaObjects objects) {
+    /**
+     * Agent id → load balancer id → that load balancer's objects on the agent, in Octavia's order
+     * (not validated yet: {@link RouterStateAssembler} makes each agent's state of them). Agents
+     * that no load balancer names are absent.
+     */
+    Map<String, Map<String, Config>> map(OctaviaObjects objects) {
         Set<String> ownedLbs = new java.util.HashSet<>();
         objects.loadBalancers().stream().filter(this::owns).forEach(lb -> ownedLbs.add(lb.getString("id", "")));
         Set<String> ownedPools = new java.util.HashSet<>();
@@ -135,7 +130,7 @@ final class OctaviaMapper {
         List<JsonObject> pools = usable(objects.pools(), o -> ownedPools.contains(o.getString("id", "")));
         Set<String> usableLbs = new java.util.HashSet<>();
         usable(objects.loadBalancers(), this::owns).forEach(lb -> usableLbs.add(lb.getString("id", "")));
-        Map<String, Builder> agents = new LinkedHashMap<>();
+        Map<String, Map<String, Config>> parts = new LinkedHashMap<>();
         for (JsonObject raw : objects.loadBalancers()) {
             String lbId = raw.getString("id", "");
             boolean isOwned = ownedLbs.contains(lbId);
@@ -155,6 +150,7 @@ final class OctaviaMapper {
                     }
                 }
             }
+            Config built = part.build();
             String refusal = null;
             if (isOwned) {
                 ZoneAgents.Zone zone = zoneOf(raw);
@@ -162,21 +158,17 @@ final class OctaviaMapper {
                 if (refusal != null) {
                     notes.add("loadbalancer " + lbId + ": " + refusal + "; the load balancer is ERROR");
                 }
-                owned.add(OwnedLoadBalancer.view(raw, targets, refusal,
-                        io.edgelb.model.json.ConfigJson.encodeText(part.build()), objects));
+                owned.add(OwnedLoadBalancer.view(raw, targets, refusal, io.edgelb.model.json.ConfigJson.encodeText(built),
+                        objects));
             }
             if (!usableLbs.contains(lbId) || refusal != null) {
                 continue;
             }
-            Config built = part.build();
             for (String agent : targets) {
-                agents.computeIfAbsent(agent, a -> new Builder()).add(part);
                 parts.computeIfAbsent(agent, a -> new LinkedHashMap<>()).put(lbId, built);
             }
         }
-        Map<String, Config> result = new LinkedHashMap<>();
-        agents.forEach((agent, b) -> result.put(agent, b.build()));
-        return result;
+        return parts;
     }
 
     /** The agents a load balancer is tagged for; pools of untagged load balancers never need their members. */
@@ -370,7 +362,7 @@ final class OctaviaMapper {
         return v != null && v.isNumber() ? (long) v.asDouble() : fallback;
     }
 
-    /** The objects of one or more load balancers for one agent, in Octavia's order. */
+    /** The objects of one load balancer, in Octavia's order. */
     private static final class Builder {
         final Map<String, Listener> listeners = new LinkedHashMap<>();
         final Map<String, Pool> pools = new LinkedHashMap<>();
@@ -378,13 +370,6 @@ final class OctaviaMapper {
         final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
         /** For a provider-owned load balancer: the first option it asks for that edgelb does not serve. */
         String unsupported;
-
-        void add(Builder other) {
-            listeners.putAll(other.listeners);
-            pools.putAll(other.pools);
-            members.putAll(other.members);
-            monitors.putAll(other.monitors);
-        }
 
         Config build() {
             return new Config(AgentSettings.defaults(), HubSettings.disabled(), listeners, pools, members, monitors,

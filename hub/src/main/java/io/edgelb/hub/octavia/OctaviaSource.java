@@ -36,7 +36,6 @@ public final class OctaviaSource implements DesiredStateSource {
     private Map<String, JsonObject> remembered = new HashMap<>();
     private final RouterStateAssembler assembler = new RouterStateAssembler();
     private Set<String> lastNotes = Set.of();
-    private ZoneAgents zones;
     private volatile long lastSuccess;
     private volatile long failures;
     private boolean failing;
@@ -45,8 +44,8 @@ public final class OctaviaSource implements DesiredStateSource {
     private final ChangePolls changePolls;
     /** The poll's Octavia requests, a few at a time (OctaviaFetch). */
     private final ExecutorService requests;
-    /** Owned by the poll thread. */
-    private final MemberCache members;
+    /** Reads each poll's objects; owned by the poll thread, like its member cache. */
+    private final OctaviaFetch fetch;
 
     public OctaviaSource(HubConfig.OctaviaSourceConfig config, LongSupplier clock) {
         this.config = config;
@@ -64,7 +63,8 @@ public final class OctaviaSource implements DesiredStateSource {
             thread.setDaemon(true);
             return thread;
         });
-        this.members = new MemberCache(clock);
+        this.fetch = new OctaviaFetch(client, requests, new MemberCache(clock), new OctaviaMapper(
+                config.tagPrefix(), config.listenerAddress(), Map.of(), config.provider(), null));
     }
 
     /** The status of provider-owned load balancers; null before start. */
@@ -109,20 +109,17 @@ public final class OctaviaSource implements DesiredStateSource {
         changePolls.started();
         long started = System.nanoTime();
         try {
-            OctaviaFetch.Result fetched = new OctaviaFetch(client, requests, members, new OctaviaMapper(
-                    config.tagPrefix(), config.listenerAddress(), Map.of(), config.provider(), null))
-                    .fetch(config.provider());
+            OctaviaFetch.Result fetched = fetch.fetch(config.provider());
             OctaviaObjects objects = fetched.objects();
-            zones = fetched.zones();
             long readAt = System.nanoTime();
             OctaviaMapper mapper = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), remembered,
-                    config.provider(), zones);
-            mapper.map(objects);
+                    config.provider(), fetched.zones());
+            Map<String, Map<String, Config>> parts = mapper.map(objects);
             remembered = mapper.remembered();
             Set<String> notes = new LinkedHashSet<>(mapper.notes());
             Map<String, Config> states = new LinkedHashMap<>();
             Map<String, Map<String, String>> hubRefusals = new HashMap<>();
-            for (Map.Entry<String, Map<String, Config>> entry : mapper.parts().entrySet()) {
+            for (Map.Entry<String, Map<String, Config>> entry : parts.entrySet()) {
                 String agent = entry.getKey();
                 RouterStateAssembler.Result assembled = assembler.assemble(agent, entry.getValue());
                 assembled.refused().forEach((lb, why) -> notes.add("agent " + agent + ": loadbalancer " + lb + ": "

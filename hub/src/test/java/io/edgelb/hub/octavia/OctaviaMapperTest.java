@@ -44,10 +44,17 @@ class OctaviaMapperTest {
                 List.of(MONITOR));
     }
 
+    /** Each agent's state: the union of its load balancers' parts. */
+    private static Map<String, Config> states(OctaviaMapper mapper, OctaviaObjects objects) {
+        Map<String, Config> states = new java.util.LinkedHashMap<>();
+        mapper.map(objects).forEach((agent, parts) -> states.put(agent, RouterStateAssembler.union(parts.values())));
+        return states;
+    }
+
     @Test
     void mapsATaggedTreeFieldForFieldToEveryTaggedAgent() {
         OctaviaMapper mapper = new OctaviaMapper("edgelb:", "vip", Map.of());
-        Map<String, Config> agents = mapper.map(objects(LB, MEMBER));
+        Map<String, Config> agents = states(mapper, objects(LB, MEMBER));
         assertEquals(List.of("r1", "r2"), List.copyOf(agents.keySet()));
         Config r1 = agents.get("r1");
         assertEquals(List.of(), ConfigValidator.validate(r1).stream().filter(p -> p.isError()).toList());
@@ -79,13 +86,14 @@ class OctaviaMapperTest {
         JsonObject updating = Json.parse(MEMBER.toString()).asObject().set("provisioning_status", "PENDING_UPDATE")
                 .set("weight", 99);
         OctaviaMapper second = new OctaviaMapper("edgelb:", "::", first.remembered());
-        Config r1 = second.map(objects(LB, updating)).get("r1");
+        Config r1 = states(second, objects(LB, updating)).get("r1");
         assertEquals(7, r1.members().get("m1").weight(), "the change in flight is not taken before it is ACTIVE");
         assertEquals("::", r1.listeners().get("l1").address(), "listener_address overrides the VIP");
 
         JsonObject creating = Json.parse(MEMBER.toString()).asObject().set("id", "m2")
                 .set("provisioning_status", "PENDING_CREATE");
-        assertNull(new OctaviaMapper("edgelb:", "vip", Map.of()).map(objects(LB, creating)).get("r1").members().get("m2"));
+        assertNull(states(new OctaviaMapper("edgelb:", "vip", Map.of()), objects(LB, creating)).get("r1").members()
+                .get("m2"));
         JsonObject broken = Json.parse(LB.toString()).asObject().set("provisioning_status", "ERROR");
         assertTrue(new OctaviaMapper("edgelb:", "vip", Map.of()).map(objects(broken, MEMBER)).isEmpty(),
                 "a load balancer in ERROR is not deployed");
