@@ -100,6 +100,11 @@ class ProviderStatusTest {
                 + "\", \"weight\": 1}]";
     }
 
+    /** The object's provisioning_status in the answer ("" when it has none). */
+    static String provisioning(JsonObject answer, String kind, String id) {
+        return entry(answer, kind, id).getString("provisioning_status", "");
+    }
+
     static JsonObject entry(JsonObject answer, String kind, String id) {
         for (JsonValue lb : answer.get("loadbalancers").asArray()) {
             for (JsonValue e : lb.asObject().get("status").asObject().get(kind).asArray()) {
@@ -159,11 +164,11 @@ class ProviderStatusTest {
         start();
         long revision = registry.desired("r1").revision();
         report("r1", revision - 1, "listener 8080: address in use", "[]");
-        assertEquals("ERROR", entry(source.book().answer(0), "listeners", LISTENER).getString("provisioning_status", ""));
+        assertEquals("ERROR", provisioning(source.book().answer(0), "listeners", LISTENER));
 
         zones(profile("p1", "edgelb", "{\"agents\": [\"r9\"]}"));
         repoll();
-        assertEquals("ERROR", entry(source.book().answer(0), "loadbalancers", LB).getString("provisioning_status", ""));
+        assertEquals("ERROR", provisioning(source.book().answer(0), "loadbalancers", LB));
     }
 
     @Test
@@ -171,7 +176,7 @@ class ProviderStatusTest {
         tree("PENDING_CREATE", "PENDING_CREATE", "edge-1");
         zones(profile("p1", "edgelb", "{\"agents\": [\"r1;rm -rf\"]}"));
         start();
-        assertEquals("ERROR", entry(source.book().answer(0), "loadbalancers", LB).getString("provisioning_status", ""));
+        assertEquals("ERROR", provisioning(source.book().answer(0), "loadbalancers", LB));
         zones(profile("p1", "edgelb", "{\"agents\": [\"r1\"]}"));
         repoll();
         assertTrue(registry.desired("r1").config().listeners().containsKey(LISTENER));
@@ -190,12 +195,12 @@ class ProviderStatusTest {
         assertEquals(null, entry(source.book().answer(0), "loadbalancers", LB), "nothing to say while it waits");
         report("r1", registry.desired("r1").revision(), null, "[]");
         JsonObject deleted = source.book().answer(0);
-        assertEquals("DELETED", entry(deleted, "loadbalancers", LB).getString("provisioning_status", ""));
+        assertEquals("DELETED", provisioning(deleted, "loadbalancers", LB));
         // Octavia's driver updater deletes a child's row only when told it is DELETED: a cascade
         // that reported the load balancer alone left its pools and members behind in Octavia.
-        assertEquals("DELETED", entry(deleted, "listeners", LISTENER).getString("provisioning_status", ""));
-        assertEquals("DELETED", entry(deleted, "pools", POOL).getString("provisioning_status", ""));
-        assertEquals("DELETED", entry(deleted, "members", MEMBER).getString("provisioning_status", ""));
+        assertEquals("DELETED", provisioning(deleted, "listeners", LISTENER));
+        assertEquals("DELETED", provisioning(deleted, "pools", POOL));
+        assertEquals("DELETED", provisioning(deleted, "members", MEMBER));
         octavia.set("loadbalancers", "[]");
         repoll();
         assertEquals(0, source.book().answer(0).get("loadbalancers").asArray().size(), "forgotten");
@@ -246,8 +251,8 @@ class ProviderStatusTest {
         assertTrue(!desired.config().listeners().containsKey(LISTENER2), "the clashing one is not sent");
         report("r1", desired.revision(), null, member("ONLINE"));
         JsonObject clash = source.book().answer(0);
-        assertEquals("ERROR", entry(clash, "loadbalancers", LB2).getString("provisioning_status", ""));
-        assertEquals("ERROR", entry(clash, "listeners", LISTENER2).getString("provisioning_status", ""));
+        assertEquals("ERROR", provisioning(clash, "loadbalancers", LB2));
+        assertEquals("ERROR", provisioning(clash, "listeners", LISTENER2));
         assertEquals("ONLINE", entry(clash, "loadbalancers", LB).getString("operating_status", ""));
         assertEquals(null, entry(clash, "loadbalancers", LB).get("provisioning_status"), "the first is untouched");
 
@@ -257,8 +262,7 @@ class ProviderStatusTest {
         AgentRegistry.Desired fixed = registry.desired("r1");
         assertEquals(8081, fixed.config().listeners().get(LISTENER2).port());
         report("r1", fixed.revision(), null, member("ONLINE"));
-        assertEquals("ACTIVE", entry(source.book().answer(0), "listeners", LISTENER2)
-                .getString("provisioning_status", ""));
+        assertEquals("ACTIVE", provisioning(source.book().answer(0), "listeners", LISTENER2));
     }
 
     @Test
@@ -266,12 +270,12 @@ class ProviderStatusTest {
         tree("PENDING_CREATE", "PENDING_CREATE", "edge-1");
         zones(profile("p1", "edgelb", "{\"agents\": [\"r9\"]}"));
         start();
-        assertEquals("ERROR", entry(source.book().answer(0), "loadbalancers", LB).getString("provisioning_status", ""));
+        assertEquals("ERROR", provisioning(source.book().answer(0), "loadbalancers", LB));
         tree("PENDING_DELETE", "ERROR", "edge-1");
         repoll();
         JsonObject deleted = source.book().answer(0);
-        assertEquals("DELETED", entry(deleted, "loadbalancers", LB).getString("provisioning_status", ""));
-        assertEquals("DELETED", entry(deleted, "members", MEMBER).getString("provisioning_status", ""));
+        assertEquals("DELETED", provisioning(deleted, "loadbalancers", LB));
+        assertEquals("DELETED", provisioning(deleted, "members", MEMBER));
     }
 
     @Test
@@ -287,8 +291,8 @@ class ProviderStatusTest {
         AgentRegistry.Desired desired = registry.desired("r1");
         assertTrue(desired == null || !desired.config().listeners().containsKey(LISTENER), "not deployed");
         JsonObject answer = source.book().answer(0);
-        assertEquals("ERROR", entry(answer, "loadbalancers", LB).getString("provisioning_status", ""));
-        assertEquals("ERROR", entry(answer, "pools", POOL).getString("provisioning_status", ""));
+        assertEquals("ERROR", provisioning(answer, "loadbalancers", LB));
+        assertEquals("ERROR", provisioning(answer, "pools", POOL));
     }
 
     @Test

@@ -68,6 +68,14 @@ class OctaviaProviderTest {
         return closer.add(new ProviderBed(dir, octavia, NOAUTH_URL));
     }
 
+    /** A bed whose hub and agent run. */
+    private ProviderBed servedBed() throws IOException, InterruptedException {
+        ProviderBed bed = bed();
+        bed.startHub();
+        bed.startAgent();
+        return bed;
+    }
+
     private TcpBackend backend(String name) throws IOException {
         return closer.add(TcpBackend.start(name));
     }
@@ -130,10 +138,8 @@ class OctaviaProviderTest {
     /** The operator's path in docs/octavia.md: the plain CLI, one object at a time, each --wait'ed. */
     @Test
     void theOpenstackCliCreatesALoadBalancerOnTheEdgeRouter() throws Exception {
-        ProviderBed bed = bed();
+        ProviderBed bed = servedBed();
         TcpBackend a = backend("a");
-        bed.startHub();
-        bed.startAgent();
         String port = String.valueOf(HubTestbed.freePort());
         JsonObject lb = OpenstackCli.run("loadbalancer", "create", "--name", "it-cli-" + bed.agentId, "--provider",
                 "edgelb", "--availability-zone", bed.zone, "--vip-subnet-id", "edge-vip-subnet", "--vip-address", vip,
@@ -155,11 +161,9 @@ class OctaviaProviderTest {
     /** Test 2: a stopped member is ERROR in Octavia within fall time + a few seconds, the LB DEGRADED; back ONLINE. */
     @Test
     void memberHealthFlowsBackToOctavia() throws Exception {
-        ProviderBed bed = bed();
+        ProviderBed bed = servedBed();
         TcpBackend a = backend("a");
         TcpBackend b = backend("b");
-        bed.startHub();
-        bed.startAgent();
         String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), a, b));
         awaitActive(bed, lb, "");
         String pool = octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().get("pools").asArray()
@@ -189,10 +193,8 @@ class OctaviaProviderTest {
     /** Test 3: {@code openstack loadbalancer stats show} counts a known number of requests. */
     @Test
     void statisticsCountRequests() throws Exception {
-        ProviderBed bed = bed();
+        ProviderBed bed = servedBed();
         TcpBackend a = backend("a");
-        bed.startHub();
-        bed.startAgent();
         int port = HubTestbed.freePort();
         String lb = bed.createLoadBalancer(tree(port, a));
         awaitActive(bed, lb, "");
@@ -216,9 +218,7 @@ class OctaviaProviderTest {
     /** Test 4: what edgelb cannot do is refused at once with the driver's message, nothing half-created. */
     @Test
     void unsupportedOptionsAreRefused() throws Exception {
-        ProviderBed bed = bed();
-        bed.startHub();
-        bed.startAgent();
+        ProviderBed bed = servedBed();
         String[][] refusals = {
                 {"listener protocol HTTP", "HTTP"},
                 {"listener protocol UDP", "UDP"},
@@ -286,10 +286,8 @@ class OctaviaProviderTest {
     /** Test 6: hub stopped during a create: PENDING_CREATE, the API answers at once, ACTIVE when the hub is back. */
     @Test
     void hubOutageDuringCreate() throws Exception {
-        ProviderBed bed = bed();
+        ProviderBed bed = servedBed();
         TcpBackend a = backend("a");
-        bed.startHub();
-        bed.startAgent();
         bed.stopHub();
         int port = HubTestbed.freePort();
         long start = System.nanoTime();
