@@ -2,7 +2,8 @@ package io.edgelb.model;
 
 /**
  * Settings of the agent process itself: its local API, state directory, threads and timeouts, and
- * which system tools program the kernel (firewall backend for DNAT, network applier for VXLAN).
+ * which system tools program the kernel (firewall backend for DNAT, network applier for VXLAN, how
+ * keepalived gets the VRRP instances).
  */
 public record AgentSettings(
         boolean enabled,
@@ -16,7 +17,8 @@ public record AgentSettings(
         String firewall,
         String network,
         String heap,
-        String javaOpts) {
+        String javaOpts,
+        KeepalivedSettings keepalived) {
 
     public static final String DEFAULT_API = "127.0.0.1:8089";
     /** Runtime state goes to tmpfs: no flash wear on a router. */
@@ -30,6 +32,14 @@ public record AgentSettings(
     public static final String DEFAULT_FIREWALL = "auto";
     /** VXLAN applier: detected ({@code auto}) or forced: {@code netifd} (OpenWrt) or {@code iproute2}. */
     public static final String DEFAULT_NETWORK = "auto";
+
+    /** With keepalived's defaults. */
+    public AgentSettings(boolean enabled, String api, String apiTokenFile, String stateDir, int workers,
+                         long drainTimeoutMs, long shutdownTimeoutMs, String logLevel, String firewall, String network,
+                         String heap, String javaOpts) {
+        this(enabled, api, apiTokenFile, stateDir, workers, drainTimeoutMs, shutdownTimeoutMs, logLevel, firewall,
+                network, heap, javaOpts, KeepalivedSettings.defaults());
+    }
 
     /** Without the JVM options ({@code heap}, {@code java_opts}): the init script reads those, not the agent. */
     public AgentSettings(boolean enabled, String api, String apiTokenFile, String stateDir, int workers,

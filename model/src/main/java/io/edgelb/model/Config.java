@@ -19,7 +19,8 @@ public record Config(
         Map<String, Pool> pools,
         Map<String, Member> members,
         Map<String, HealthMonitor> healthMonitors,
-        Map<String, VxlanLink> vxlans) {
+        Map<String, VxlanLink> vxlans,
+        Map<String, VrrpInstance> vrrps) {
 
     public Config {
         listeners = frozen(listeners);
@@ -27,6 +28,24 @@ public record Config(
         members = frozen(members);
         healthMonitors = frozen(healthMonitors);
         vxlans = frozen(vxlans);
+        vrrps = frozen(vrrps);
+    }
+
+    /** Without VRRP instances: hub-delivered states and tests (VRRP is the router's own, like VXLAN). */
+    public Config(AgentSettings agent, HubSettings hub, Map<String, Listener> listeners, Map<String, Pool> pools,
+                  Map<String, Member> members, Map<String, HealthMonitor> healthMonitors,
+                  Map<String, VxlanLink> vxlans) {
+        this(agent, hub, listeners, pools, members, healthMonitors, vxlans, Map.of());
+    }
+
+    /** The enabled VRRP instance one of whose VIPs is {@code address}, or null. */
+    public VrrpInstance vrrpHolding(String address) {
+        for (VrrpInstance vrrp : vrrps.values()) {
+            if (vrrp.enabled() && vrrp.holds(address)) {
+                return vrrp;
+            }
+        }
+        return null;
     }
 
     public static Config empty() {

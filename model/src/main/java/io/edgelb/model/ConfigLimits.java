@@ -18,6 +18,8 @@ public final class ConfigLimits {
     public static final int MAX_MEMBERS = 16_384;
     public static final int MAX_HEALTHMONITORS = 4096;
     public static final int MAX_VXLANS = 256;
+    /** 255 virtual router ids per device and family; more instances than that is a mistake. */
+    public static final int MAX_VRRPS = 256;
     /** Sections of unknown types are only warned about, but still counted. */
     public static final int MAX_SECTIONS = 32_768;
     /** Values of one list option (allowed_cidrs, endpoint, remote, neighbor). */
@@ -61,6 +63,7 @@ public final class ConfigLimits {
             case MEMBER -> MAX_MEMBERS;
             case HEALTHMONITOR -> MAX_HEALTHMONITORS;
             case VXLAN -> MAX_VXLANS;
+            case VRRP -> MAX_VRRPS;
             case AGENT, HUB -> 1;
         };
     }

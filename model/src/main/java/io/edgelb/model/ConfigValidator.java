@@ -19,6 +19,7 @@ public final class ConfigValidator {
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final List<String> FIREWALLS = List.of("auto", "fw4", "nftables", "iptables");
     private static final List<String> NETWORKS = List.of("auto", "netifd", "iproute2");
+    private static final List<String> KEEPALIVED_MODES = List.of("auto", "uci", "conf");
     private static final Pattern MAC = Pattern.compile("[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}");
     private static final Pattern Z85_KEY = Pattern.compile("[0-9a-zA-Z.\\-:+=^!/*?&<>()\\[\\]{}@%$#]{40}");
     private static final Pattern ENDPOINT = Pattern.compile("tcp://(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):\\d{1,5}");
@@ -61,6 +62,7 @@ public final class ConfigValidator {
         config.healthMonitors().values().forEach(validator::checkMonitor);
         config.vxlans().values().forEach(validator::checkVxlan);
         validator.checkVxlanConflicts();
+        VrrpRules.check(config, validator.problems);
         return List.copyOf(validator.problems);
     }
 
@@ -96,6 +98,17 @@ public final class ConfigValidator {
         if (!NETWORKS.contains(agent.network())) {
             error(Kind.AGENT, id, "network", "network '" + agent.network()
                     + "' is unknown (expected auto, netifd or iproute2)");
+        }
+        KeepalivedSettings keepalived = agent.keepalived();
+        if (!KEEPALIVED_MODES.contains(keepalived.mode())) {
+            error(Kind.AGENT, id, "keepalived", "keepalived '" + keepalived.mode()
+                    + "' is unknown (expected auto, uci or conf)");
+        }
+        for (String[] path : new String[][] {{"keepalived_conf", keepalived.confFile()},
+                {"keepalived_pid", keepalived.pidFile()}}) {
+            if (path[1] == null || !path[1].startsWith("/") || path[1].chars().anyMatch(c -> c <= ' ' || c == '"')) {
+                error(Kind.AGENT, id, path[0], path[0] + " '" + path[1] + "' is not an absolute path without blanks or quotes");
+            }
         }
         if (agent.apiTokenFile() != null && !agent.apiTokenFile().startsWith("/")) {
             error(Kind.AGENT, id, "api_token_file", "api_token_file '" + agent.apiTokenFile()

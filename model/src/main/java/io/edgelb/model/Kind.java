@@ -8,7 +8,8 @@ public enum Kind {
     POOL("pool"),
     MEMBER("member"),
     HEALTHMONITOR("healthmonitor"),
-    VXLAN("vxlan");
+    VXLAN("vxlan"),
+    VRRP("vrrp");
 
     private final String uciType;
 

@@ -4,6 +4,7 @@ import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.reconcile.RunningState;
 import io.edgelb.agent.reconcile.SystemView;
+import io.edgelb.agent.vrrp.VrrpStatus;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.model.OperatingStatus;
 import java.util.List;
@@ -22,6 +23,10 @@ public final class MetricsReport {
     }
 
     public static String render(AgentFacts facts, RunningState running) {
+        return render(facts, running, List.of());
+    }
+
+    public static String render(AgentFacts facts, RunningState running, List<VrrpStatus> vrrp) {
         MetricsReport m = new MetricsReport();
         m.family("edgelb_info", "gauge", "Agent version and data-plane transport.");
         m.sample("edgelb_info", "version=\"" + escape(facts.version()) + "\",transport=\"" + facts.transport() + "\"", 1);
@@ -88,7 +93,26 @@ public final class MetricsReport {
         if (running.system() != null) {
             m.dnat(running.system());
         }
+        m.vrrp(vrrp);
         return m.out.toString();
+    }
+
+    /** Which VRRP state each instance is in (one series per state, 1 = current) and how often it changed. */
+    private void vrrp(List<VrrpStatus> statuses) {
+        if (statuses.isEmpty()) {
+            return;
+        }
+        family("edgelb_vrrp_state", "gauge", "VRRP state of the instance on this router (one series per state, 1 = current).");
+        for (VrrpStatus v : statuses) {
+            for (VrrpStatus.State state : VrrpStatus.State.values()) {
+                sample("edgelb_vrrp_state", "vrrp=\"" + escape(v.id()) + "\",state=\"" + state.name() + "\"",
+                        state == v.state() ? 1 : 0);
+            }
+        }
+        family("edgelb_vrrp_transitions_total", "counter", "VRRP state changes seen since the agent started.");
+        for (VrrpStatus v : statuses) {
+            sample("edgelb_vrrp_transitions_total", "vrrp=\"" + escape(v.id()) + "\"", v.transitions());
+        }
     }
 
     /** The kernel path: how many of each dnat listener's map slots a member holds (0: no new connections). */

@@ -8,14 +8,12 @@ import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.reconcile.RunningState;
 import io.edgelb.agent.reconcile.SystemView;
+import io.edgelb.agent.vrrp.VrrpStatus;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.sync.HubObjects;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.VxlanLink;
-import io.edgelb.uci.system.DnatListener;
-import io.edgelb.uci.system.SlotTable;
-import io.edgelb.uci.system.SystemApplier;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +60,30 @@ public final class StatusReport {
      * What edgelb programmed into the kernel: VXLAN links and, per dnat listener, how many of its map's
      * slots each member holds (0 = no new connections), plus the last failed system command.
      */
+    /** The {@code vrrp} array: one object per enabled instance, {@code since} in epoch seconds (0: agent start). */
+    public static JsonArray vrrp(List<VrrpStatus> statuses) {
+        JsonArray array = new JsonArray();
+        for (VrrpStatus v : statuses) {
+            JsonArray vips = new JsonArray();
+            v.vips().forEach(vips::add);
+            JsonArray listeners = new JsonArray();
+            v.listeners().forEach(listeners::add);
+            array.add(Json.object()
+                    .add("id", v.id())
+                    .add("state", v.state().name())
+                    .add("since", v.sinceMillis() / 1000)
+                    .add("transitions", v.transitions())
+                    .add("device", v.device())
+                    .add("virtual_router_id", v.virtualRouterId())
+                    .add("priority", v.priority())
+                    .add("vips", vips)
+                    .add("listeners", listeners)
+                    .add("healthy", v.healthy())
+                    .add("reason", v.reason()));
+        }
+        return array;
+    }
+
     private static JsonObject system(SystemView system) {
         JsonArray links = new JsonArray();
         for (VxlanLink link : system.links()) {

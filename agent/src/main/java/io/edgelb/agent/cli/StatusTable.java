@@ -54,6 +54,7 @@ final class StatusTable {
                 Long.toString(rejectedTotal), bytes(l.getLong("bytes_in", 0)), bytes(l.getLong("bytes_out", 0))});
         }
         table(out, rows, "");
+        vrrp(out, status.get("vrrp"), status.getLong("uptime_seconds", 0) + status.getLong("started_at", 0));
 
         for (JsonValue value : status.get("pools").asArray()) {
             JsonObject pool = value.asObject();
@@ -72,6 +73,27 @@ final class StatusTable {
             table(out, members, "  ");
         }
         return out.toString();
+    }
+
+    /** The VRRP instances, when there are any: state, since when, and why. */
+    private static void vrrp(StringBuilder out, JsonValue vrrp, long nowSeconds) {
+        if (vrrp == null || !vrrp.isArray() || vrrp.asArray().isEmpty()) {
+            return;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"VRRP", "STATE", "SINCE", "DEVICE", "VRID", "PRIORITY", "VIPS", "WHY"});
+        for (JsonValue value : vrrp.asArray()) {
+            JsonObject v = value.asObject();
+            long since = v.getLong("since", 0);
+            List<String> vips = new ArrayList<>();
+            v.get("vips").asArray().forEach(vip -> vips.add(vip.asString()));
+            rows.add(new String[] {v.getString("id", ""), v.getString("state", ""),
+                since == 0 ? "start" : duration(nowSeconds - since) + " ago", v.getString("device", ""),
+                Integer.toString(v.getInt("virtual_router_id", 0)), Integer.toString(v.getInt("priority", 0)),
+                String.join(" ", vips), v.getString("reason", "")});
+        }
+        out.append('\n');
+        table(out, rows, "");
     }
 
     private static String[] memberRow(JsonObject m) {

@@ -5,6 +5,8 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import io.edgelb.agent.api.AgentControl;
 import io.edgelb.agent.api.AgentFacts;
+import io.edgelb.agent.vrrp.VrrpObserver;
+import io.edgelb.agent.reconcile.RunningState;
 import io.edgelb.agent.api.ApiServer;
 import io.edgelb.agent.handoff.AdoptedListeners;
 import io.edgelb.agent.handoff.ListenerHandoff;
@@ -70,6 +72,8 @@ public final class Agent implements AgentControl {
     private final String version;
     /** Hub-delivered objects and the hub client (io.edgelb.agent.sync); driven from the control thread. */
     private final HubFollower hub = new HubFollower(clock);
+    /** VRRP states as seen on the devices; sampled on the control thread. */
+    private final VrrpObserver vrrp = new VrrpObserver();
     /** Listener counters every 10 s for the last 10 minutes; sampled on the control thread. */
     private final TrafficHistory traffic = new TrafficHistory(60, 10_000);
     /** The last valid local (UCI) snapshot, which hub states are composed with. Control thread. */
@@ -155,6 +159,13 @@ public final class Agent implements AgentControl {
                 composed.members().size(), workers, transport, api.address());
         scheduleDrainSweep();
         control.scheduleWithFixedDelay(this::sampleTraffic, 0, traffic.intervalMillis(), TimeUnit.MILLISECONDS);
+        control.scheduleWithFixedDelay(this::observeVrrp, 0, VrrpObserver.INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Control thread, twice a second: which VRRP instances this router is master of. */
+    private void observeVrrp() {
+        RunningState state = reconciler.state();
+        vrrp.observe(state.config(), state.system() == null ? Map.of() : state.system().vrrpHealth(), clock.getAsLong());
     }
 
     /**
@@ -258,7 +269,8 @@ public final class Agent implements AgentControl {
 
     @Override
     public JsonObject status() {
-        return StatusReport.build(facts(), reconciler.state(), clock.getAsLong()).add("hub", hub.describe());
+        return StatusReport.build(facts(), reconciler.state(), clock.getAsLong())
+                .add("vrrp", StatusReport.vrrp(vrrp.statuses())).add("hub", hub.describe());
     }
 
     @Override
@@ -277,7 +289,7 @@ public final class Agent implements AgentControl {
 
     @Override
     public String metrics() {
-        return MetricsReport.render(facts(), reconciler.state());
+        return MetricsReport.render(facts(), reconciler.state(), vrrp.statuses());
     }
 
     private AgentFacts facts() {

@@ -1,20 +1,32 @@
 package io.edgelb.agent.daemon;
 
+import io.edgelb.model.Config;
+import io.edgelb.model.Problem;
 import io.edgelb.model.io.Printable;
+import io.edgelb.uci.system.ProcessCommandRunner;
+import io.edgelb.uci.system.VrrpHostCheck;
 import io.edgelb.uci.edgelb.EdgelbConfigLoader;
 import io.edgelb.uci.edgelb.LoadResult;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /** The agent's configuration sources: a UCI file (/etc/config/edgelb) or UCI text (the embedded demo). */
 public final class ConfigSources {
     private ConfigSources() {
     }
 
-    /** Reads the file anew at every load, so a reload sees the operator's edits. */
+    /**
+     * Reads the file anew at every load, so a reload sees the operator's edits; the router's own checks
+     * (VRRP: keepalived installed, VIPs in their device's subnet) apply too.
+     */
     public static ConfigSource file(Path path) {
+        return file(path, new VrrpHostCheck(new ProcessCommandRunner(5_000)));
+    }
+
+    public static ConfigSource file(Path path, Function<Config, List<Problem>> hostCheck) {
         return new ConfigSource() {
             @Override
             public String describe() {
@@ -24,7 +36,7 @@ public final class ConfigSources {
             @Override
             public Loaded load() {
                 try {
-                    return loaded(EdgelbConfigLoader.load(path));
+                    return loaded(EdgelbConfigLoader.load(path, hostCheck));
                 } catch (NoSuchFileException e) {
                     return failed(Printable.escape(path.toString()) + ": no such file");
                 } catch (IOException e) {

@@ -23,6 +23,9 @@ final class RestartOnlySettings {
             new Option("log_level", AgentSettings::logLevel),
             new Option("firewall", AgentSettings::firewall),
             new Option("network", AgentSettings::network),
+            new Option("keepalived", a -> a.keepalived().mode()),
+            new Option("keepalived_conf", a -> a.keepalived().confFile()),
+            new Option("keepalived_pid", a -> a.keepalived().pidFile()),
             new Option("heap", AgentSettings::heap),
             new Option("java_opts", AgentSettings::javaOpts));
 

@@ -115,6 +115,16 @@ public final class Transport {
         return newServer.get();
     }
 
+    /**
+     * Lets an unbound server channel bind an address the host does not hold (IP_FREEBIND); a no-op
+     * on NIO, which has no such option.
+     */
+    public void setFreebind(ServerChannel channel) {
+        if (channel instanceof io.netty.channel.epoll.EpollServerSocketChannel epoll) {
+            epoll.config().setFreeBind(true);
+        }
+    }
+
     public boolean isEpoll() {
         return "epoll".equals(name);
     }

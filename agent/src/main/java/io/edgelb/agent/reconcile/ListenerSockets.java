@@ -28,6 +28,9 @@ final class ListenerSockets {
     private List<String> toClose = List.of();
     private List<String> closedEarly = new ArrayList<>();
     private Map<String, ListenerRuntime> current = Map.of();
+    /** Listener ids on a VRRP VIP: they bind with IP_FREEBIND (the VIP may be on the other router). */
+    private java.util.Set<String> onVip = java.util.Set.of();
+    private java.util.Set<String> onVipBefore = java.util.Set.of();
 
     private record Bound(String bindKey, ServerChannel channel) {
     }
@@ -43,7 +46,9 @@ final class ListenerSockets {
      * change fails. {@code running} are the runtimes the current sockets serve.
      */
     void prepare(Map<String, ListenerRuntime> wanted, Map<String, Listener> settings,
-                 Map<String, ListenerRuntime> running) throws RelayServer.BindException {
+                 Map<String, ListenerRuntime> running, java.util.Set<String> nextOnVip) throws RelayServer.BindException {
+        onVipBefore = onVip;
+        onVip = java.util.Set.copyOf(nextOnVip);
         opened = new LinkedHashMap<>();
         toClose = new ArrayList<>();
         closedEarly = new ArrayList<>();
@@ -72,7 +77,7 @@ final class ListenerSockets {
     private ServerChannel bindMakingRoom(ListenerRuntime listener, Listener settings)
             throws RelayServer.BindException {
         try {
-            return server.bind(listener, settings);
+            return server.bind(listener, settings, onVip.contains(settings.id()));
         } catch (RelayServer.BindException first) {
             List<String> blockers = new ArrayList<>();
             for (String id : toClose) {
@@ -89,7 +94,7 @@ final class ListenerSockets {
                 bound.get(id).channel().close().syncUninterruptibly();
                 closedEarly.add(id);
             }
-            return server.bind(listener, settings);
+            return server.bind(listener, settings, onVip.contains(settings.id()));
         }
     }
 
@@ -108,11 +113,13 @@ final class ListenerSockets {
 
     /** Undoes a prepared change: closes its new sockets and re-opens those it closed early. */
     void abort() {
+        onVip = onVipBefore;
         opened.values().forEach(b -> b.channel().close().syncUninterruptibly());
         for (String id : closedEarly) {
             ListenerRuntime runtime = current.get(id);
             try {
-                bound.put(id, new Bound(bound.get(id).bindKey(), server.bind(runtime, runtime.settings())));
+                bound.put(id, new Bound(bound.get(id).bindKey(),
+                        server.bind(runtime, runtime.settings(), onVip.contains(id))));
             } catch (RelayServer.BindException e) {
                 Logger.error("could not re-open {} after a failed change: {}", bound.get(id).bindKey(), e.getMessage());
                 bound.remove(id);

@@ -12,6 +12,7 @@ import io.edgelb.agent.relay.RelayServer;
 import io.edgelb.agent.relay.Route;
 import io.edgelb.model.Config;
 import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.Listener;
 import io.edgelb.model.ListenerMode;
 import io.edgelb.model.Member;
 import io.edgelb.model.Pool;
@@ -102,7 +103,7 @@ public final class Reconciler {
             system.apply(next, eligibleIn(next, nextMembers), this::eligibleNow);
         }
         try {
-            sockets.prepare(relayListeners(next, nextListeners), next.listeners(), listeners);
+            sockets.prepare(relayListeners(next, nextListeners), next.listeners(), listeners, onVip(next));
         } catch (RelayServer.BindException e) {
             if (system != null) {
                 system.revert(this::eligibleNow);
@@ -128,6 +129,17 @@ public final class Reconciler {
         sweepDrains();
     }
 
+    /** The listeners on a VIP of an enabled VRRP instance: they listen before the VIP arrives. */
+    private static java.util.Set<String> onVip(Config next) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Listener listener : next.listeners().values()) {
+            if (next.vrrpHolding(listener.address()) != null) {
+                ids.add(listener.id());
+            }
+        }
+        return ids;
+    }
+
     /** Whether a planned member may take connections under the next settings (health and drain carry over). */
     private static Predicate<String> eligibleIn(Config next, Map<String, MemberRuntime> planned) {
         return id -> {
@@ -149,15 +161,15 @@ public final class Reconciler {
      * the status; the next change tries again from the state the kernel still has.
      */
     public void refreshSystem() {
-        if (system == null || !system.hasDnat()) {
+        if (system == null || !system.followsHealth()) {
             return;
         }
         try {
             if (system.refresh(this::eligibleNow)) {
-                Logger.info("DNAT slots moved to follow member health");
+                Logger.debug("DNAT slots or VRRP health answers follow member health");
             }
         } catch (SystemCommandException e) {
-            Logger.error("could not update the DNAT members: {}", e.getMessage());
+            Logger.error("could not update the DNAT members or VRRP health: {}", e.getMessage());
         }
         publish();
     }

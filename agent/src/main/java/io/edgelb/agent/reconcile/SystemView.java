@@ -13,7 +13,7 @@ import java.util.Map;
  * API threads never read the system applier's mutable tables.
  */
 public record SystemView(String vxlanApplier, List<VxlanLink> links, String dnatBackend, List<Dnat> dnat,
-                         String lastError) {
+                         String lastError, Map<String, Boolean> vrrpHealth) {
     /** One dnat listener: how many of its map's slots each member holds (0 = no new connections). */
     public record Dnat(String listenerId, int slots, boolean snat, Map<String, Integer> shares) {
     }
@@ -29,6 +29,6 @@ public record SystemView(String vxlanApplier, List<VxlanLink> links, String dnat
             }
         }
         return new SystemView(system.vxlanApplier(), List.copyOf(system.links()), system.dnatBackend(),
-                List.copyOf(dnat), system.lastError());
+                List.copyOf(dnat), system.lastError(), system.vrrp() == null ? Map.of() : system.vrrp().health());
     }
 }

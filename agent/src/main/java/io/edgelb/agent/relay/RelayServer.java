@@ -43,12 +43,25 @@ public final class RelayServer {
      * {@link BindException} with the address and the system's reason when the bind fails.
      */
     public ServerChannel bind(ListenerRuntime listener, Listener settings) throws BindException {
+        return bind(listener, settings, false);
+    }
+
+    /**
+     * As {@link #bind(ListenerRuntime, Listener)}; with {@code freebind} the socket may listen on an
+     * address the router does not hold yet (a VRRP VIP on the backup router: IP_FREEBIND), so that a
+     * takeover needs no bind. NIO has no such option: there the system must allow it
+     * ({@code net.ipv4.ip_nonlocal_bind}, {@code net.ipv6.ip_nonlocal_bind}).
+     */
+    public ServerChannel bind(ListenerRuntime listener, Listener settings, boolean freebind) throws BindException {
         String address = settings.address();
         int port = settings.port();
         InetSocketAddress socketAddress = new InetSocketAddress(IpLiteral.parse(address), port);
         ServerChannel handedOver = adopted.take(address, port); // hand-off: already bound and listening
         ServerChannel channel = handedOver != null ? handedOver : transport.newServerChannel();
         channel.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        if (freebind && handedOver == null) {
+            transport.setFreebind(channel);
+        }
         channel.pipeline().addLast(new Acceptor(listener, group, transport));
         try {
             group.next().register(channel).syncUninterruptibly();
@@ -59,8 +72,13 @@ public final class RelayServer {
             if (!bound.awaitUninterruptibly(BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS) || !channel.isActive()) {
                 Throwable cause = bound.cause();
                 channel.close();
+                String why = cause == null ? "bind did not complete" : cause.getMessage();
+                if (freebind && !transport.isEpoll()) {
+                    why += " (it is a VRRP VIP; the NIO transport cannot bind it before it arrives: set"
+                            + " net.ipv4.ip_nonlocal_bind=1 and net.ipv6.ip_nonlocal_bind=1)";
+                }
                 throw new BindException(settings.id(), IpLiteral.forHostPort(socketAddress.getAddress()) + ":" + port,
-                        cause == null ? "bind did not complete" : cause.getMessage());
+                        why);
             }
         } catch (RuntimeException e) {
             channel.close();

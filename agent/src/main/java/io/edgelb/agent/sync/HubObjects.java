@@ -66,7 +66,7 @@ public final class HubObjects {
                 merged(local.pools(), namespacedHub.pools()),
                 merged(local.members(), namespacedHub.members()),
                 merged(local.healthMonitors(), namespacedHub.healthMonitors()),
-                local.vxlans());
+                local.vxlans(), local.vrrps());
     }
 
     private static <T> Map<String, T> merged(Map<String, T> local, Map<String, T> hub) {

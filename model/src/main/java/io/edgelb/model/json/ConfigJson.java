@@ -154,9 +154,9 @@ public final class ConfigJson {
         JsonObject root = value.asObject();
         List<String> errors = new ArrayList<>();
         for (String name : root.names()) {
-            if (name.equals("vxlans")) {
-                errors.add(JsonPath.describe(JsonPath.child(path, name),
-                        "VXLAN links are configured on the router itself, not in this document"));
+            if (name.equals("vxlans") || name.equals("vrrps")) {
+                errors.add(JsonPath.describe(JsonPath.child(path, name), (name.equals("vxlans") ? "VXLAN links"
+                        : "VRRP instances") + " are configured on the router itself, not in this document"));
             } else if (!KINDS.contains(name)) {
                 errors.add(JsonPath.describe(JsonPath.child(path, name), "unknown field (expected "
                         + String.join(", ", KINDS) + ")"));
@@ -195,6 +195,7 @@ public final class ConfigJson {
             case MEMBER -> "members";
             case HEALTHMONITOR -> "healthmonitors";
             case VXLAN -> "vxlans";
+            case VRRP -> "vrrps";
             case AGENT -> "agent";
             case HUB -> "hub";
         };

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Loads {@code /etc/config/edgelb}: parses it as uci would, maps its sections to the model, validates
@@ -31,6 +32,14 @@ public final class EdgelbConfigLoader {
 
     /** Reads at most {@link ConfigLimits#maxConfigBytes()}; an IOException names the file and the reason. */
     public static LoadResult load(Path file) throws IOException {
+        return load(file, config -> List.of());
+    }
+
+    /**
+     * With {@code hostCheck}: problems only the running system can tell (a VRRP VIP outside its
+     * device's subnet, keepalived missing), placed at their lines like the others.
+     */
+    public static LoadResult load(Path file, Function<Config, List<Problem>> hostCheck) throws IOException {
         int limit = ConfigLimits.maxConfigBytes();
         byte[] content;
         try {
@@ -38,7 +47,7 @@ public final class EdgelbConfigLoader {
         } catch (BoundedFile.TooLargeException e) {
             throw new IOException(e.getMessage() + ConfigLimits.heapHint(limit, ConfigLimits.MAX_CONFIG_BYTES), e);
         }
-        return load(file.toString(), content);
+        return load(file.toString(), content, hostCheck);
     }
 
     public static LoadResult load(String fileName, String text) {
@@ -47,6 +56,10 @@ public final class EdgelbConfigLoader {
 
     /** {@code fileName} is only used in messages. */
     public static LoadResult load(String fileName, byte[] content) {
+        return load(fileName, content, config -> List.of());
+    }
+
+    public static LoadResult load(String fileName, byte[] content, Function<Config, List<Problem>> hostCheck) {
         UciPackage uci;
         try {
             uci = UciParser.parse(content);
@@ -63,7 +76,11 @@ public final class EdgelbConfigLoader {
         List<Diagnostic> diagnostics = new ArrayList<>(findings.placed());
         List<Problem> problems = new ArrayList<>(findings.problems());
         if (!mapper.overLimit()) { // over a ceiling, the objects mapped are only a part of the file
-            problems.addAll(findings.keepNew(ConfigValidator.validate(config)));
+            List<Problem> found = new ArrayList<>(ConfigValidator.validate(config));
+            if (!ConfigValidator.hasErrors(found)) { // the host's view only of a file that is right in itself
+                found.addAll(hostCheck.apply(config));
+            }
+            problems.addAll(findings.keepNew(found));
         }
         for (Problem problem : problems) {
             int line = locator.lineOf(problem);

@@ -5,12 +5,14 @@ import io.edgelb.model.Config;
 import io.edgelb.model.ConfigLimits;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
+import io.edgelb.model.KeepalivedSettings;
 import io.edgelb.model.Kind;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.ObjectSchema;
 import io.edgelb.model.Pool;
 import io.edgelb.model.Problem;
+import io.edgelb.model.VrrpInstance;
 import io.edgelb.model.VxlanLink;
 import io.edgelb.uci.UciPackage;
 import io.edgelb.uci.UciSection;
@@ -45,6 +47,7 @@ final class EdgelbMapper {
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
     private final Map<String, VxlanLink> vxlans = new LinkedHashMap<>();
+    private final Map<String, VrrpInstance> vrrps = new LinkedHashMap<>();
 
     Findings findings() {
         return findings;
@@ -75,7 +78,7 @@ final class EdgelbMapper {
             Kind kind = Kind.fromUciType(section.type());
             if (kind == null) {
                 findings.place(Diagnostic.warning(section.line(), "unknown section type '" + section.type()
-                        + "' is ignored (expected agent, hub, listener, pool, member, healthmonitor or vxlan)"));
+                        + "' is ignored (expected agent, hub, listener, pool, member, healthmonitor, vxlan or vrrp)"));
                 continue;
             }
             if (kind != Kind.AGENT && kind != Kind.HUB && !withinLimit(kind, section)) {
@@ -95,10 +98,11 @@ final class EdgelbMapper {
                 case MEMBER -> members.put(id, ObjectSchema.member(id, options));
                 case HEALTHMONITOR -> monitors.put(id, ObjectSchema.monitor(id, options));
                 case VXLAN -> vxlans.put(id, vxlan(id, options));
+                case VRRP -> vrrps.put(id, vrrp(id, options));
             }
             options.warnUnknown();
         }
-        return new Config(agent, hub, listeners, pools, members, monitors, vxlans);
+        return new Config(agent, hub, listeners, pools, members, monitors, vxlans, vrrps);
     }
 
     /** Counts the section; the first one past its kind's ceiling is reported, later ones only skipped. */
@@ -119,7 +123,7 @@ final class EdgelbMapper {
         return switch (kind) {
             case AGENT -> AGENT_ID;
             case HUB -> HUB_ID;
-            case POOL, HEALTHMONITOR -> {
+            case POOL, HEALTHMONITOR, VRRP -> {
                 if (section.isAnonymous()) {
                     findings.place(Diagnostic.error(section.line(), Problem.error(kind, reference, null,
                             "an anonymous " + kind.uciType() + " cannot be referenced; name it: config "
@@ -192,7 +196,11 @@ final class EdgelbMapper {
                 o.string("network", AgentSettings.DEFAULT_NETWORK),
                 // Read by the init script to start the JVM; kept so a reload can say they wait for a restart.
                 o.string("heap", null),
-                o.string("java_opts", null));
+                o.string("java_opts", null),
+                new KeepalivedSettings(
+                        o.string("keepalived", KeepalivedSettings.DEFAULT_MODE),
+                        o.string("keepalived_conf", KeepalivedSettings.DEFAULT_CONF_FILE),
+                        o.string("keepalived_pid", KeepalivedSettings.DEFAULT_PID_FILE)));
     }
 
     private static HubSettings hub(OptionReader o) {
@@ -218,5 +226,22 @@ final class EdgelbMapper {
                 o.list("neighbor"),
                 o.bool("learning", false),
                 enabled);
+    }
+
+    private static VrrpInstance vrrp(String id, OptionReader o) {
+        return new VrrpInstance(id,
+                o.bool("enabled", true),
+                o.string("device", null),
+                o.requiredInteger("virtual_router_id"),
+                o.integer("priority", VrrpInstance.DEFAULT_PRIORITY),
+                o.list("vip"), // IPv4 and IPv6 in one instance
+                o.list("unicast_peer"),
+                o.string("unicast_src_ip", null),
+                o.seconds("advert_int", VrrpInstance.DEFAULT_ADVERT_INT_MS),
+                o.integer("version", VrrpInstance.DEFAULT_VERSION),
+                o.string("auth_pass", null),
+                o.bool("nopreempt", false),
+                o.seconds("preempt_delay", 0),
+                o.list("listener"));
     }
 }

@@ -9,40 +9,51 @@ import java.util.function.Predicate;
 import org.tinylog.Logger;
 
 /**
- * Brings the system (VXLAN links, then the DNAT fast path) to what a configuration snapshot asks,
- * and back to the previous state when a step fails or when the caller's own commit fails later: the
- * links come first because the members behind a dnat listener may only be reachable through them.
+ * Brings the system (VXLAN links, then the DNAT fast path, then keepalived's VRRP instances) to what
+ * a configuration snapshot asks, and back to the previous state when a step fails or when the
+ * caller's own commit fails later: the links come first because the members behind a dnat listener
+ * may only be reachable through them, and VRRP last because the VIP should only arrive where the
+ * rest is ready.
  *
  * <p>One apply is one step: {@link #apply} remembers the state before it, {@link #revert} returns
  * to it, until the next apply. Health and drain changes between applies go through {@link #refresh},
- * which only moves DNAT slots.
+ * which only moves DNAT slots and rewrites VRRP health answers.
  *
  * <p>Not thread-safe: the agent's control thread calls it.
  */
 public final class SystemApplier {
     private final VxlanApplier vxlan;
     private final DnatTable dnat;
+    private final VrrpSystem vrrp;
 
     // Read by the status API.
     private volatile List<VxlanLink> links = List.of();
     private List<VxlanLink> previousLinks = List.of();
     private List<DnatListener> previousDnat = List.of();
+    private Config previousConfig = Config.empty();
+    private Config appliedConfig = Config.empty();
     private boolean applied;
     private volatile String lastError;
 
     public SystemApplier(VxlanApplier vxlan, DnatTable dnat) {
+        this(vxlan, dnat, null);
+    }
+
+    /** {@code vrrp} null: no keepalived on this system's path (tests of the other steps). */
+    public SystemApplier(VxlanApplier vxlan, DnatTable dnat, VrrpSystem vrrp) {
         this.vxlan = vxlan;
         this.dnat = dnat;
+        this.vrrp = vrrp;
     }
 
     /** A leftover ruleset file in the state directory means an earlier run did not clean up. */
-    public static SystemApplier create(VxlanApplier vxlan, DnatBackend backend) {
+    public static SystemApplier create(VxlanApplier vxlan, DnatBackend backend, VrrpSystem vrrp) {
         DnatTable table = new DnatTable(backend);
         String saved = backend.savedRuleset();
         if (saved != null && Files.exists(Path.of(saved))) {
             table.assumeLeftover();
         }
-        return new SystemApplier(vxlan, table);
+        return new SystemApplier(vxlan, table, vrrp);
     }
 
     /**
@@ -57,6 +68,7 @@ public final class SystemApplier {
         List<VxlanLink> beforeLinks = links;
         List<DnatListener> beforeDnat = dnat.listeners();
         boolean dnatTouched = false;
+        boolean vrrpTouched = false;
         try {
             if (!applied || !nextLinks.isEmpty() || !links.isEmpty()) {
                 vxlan.apply(nextLinks);
@@ -64,25 +76,40 @@ public final class SystemApplier {
             links = nextLinks;
             dnatTouched = true;
             dnat.apply(nextDnat, eligible);
+            if (vrrp != null) {
+                vrrpTouched = true;
+                vrrp.apply(next, eligible);
+            }
         } catch (SystemCommandException e) {
             lastError = e.getMessage();
             Logger.error("system apply failed, restoring the previous state: {}", e.getMessage());
-            restore(beforeLinks, dnatTouched ? beforeDnat : null, current);
+            restore(beforeLinks, dnatTouched ? beforeDnat : null, vrrpTouched ? appliedConfig : null, current);
             throw e;
         }
         previousLinks = beforeLinks;
         previousDnat = beforeDnat;
+        previousConfig = appliedConfig;
+        appliedConfig = next;
         applied = true;
         lastError = null;
     }
 
     /** Returns to the state before the last {@link #apply} (the caller could not commit the rest). */
     public void revert(Predicate<String> eligible) {
-        restore(previousLinks, previousDnat, eligible);
+        restore(previousLinks, previousDnat, previousConfig, eligible);
+        appliedConfig = previousConfig;
     }
 
-    /** oldDnat null: the DNAT step was not reached, its state is still the old one. */
-    private void restore(List<VxlanLink> oldLinks, List<DnatListener> oldDnat, Predicate<String> eligible) {
+    /** oldDnat (oldVrrp) null: the DNAT (VRRP) step was not reached, its state is still the old one. */
+    private void restore(List<VxlanLink> oldLinks, List<DnatListener> oldDnat, Config oldVrrp,
+                         Predicate<String> eligible) {
+        try {
+            if (oldVrrp != null && vrrp != null) {
+                vrrp.apply(oldVrrp, eligible);
+            }
+        } catch (SystemCommandException e) {
+            Logger.error("could not restore the previous VRRP instances: {}", e.getMessage());
+        }
         try {
             if (oldDnat != null) {
                 dnat.apply(oldDnat, eligible);
@@ -98,10 +125,14 @@ public final class SystemApplier {
         }
     }
 
-    /** Follows member eligibility (health, drain) with DNAT element updates only; false when nothing moved. */
+    /**
+     * Follows member eligibility (health, drain) with DNAT element updates and VRRP health answers only;
+     * false when nothing moved.
+     */
     public boolean refresh(Predicate<String> eligible) throws SystemCommandException {
         try {
-            return dnat.refresh(eligible);
+            boolean moved = dnat.refresh(eligible);
+            return (vrrp != null && vrrp.refresh(eligible)) | moved;
         } catch (SystemCommandException e) {
             lastError = e.getMessage();
             throw e;
@@ -119,6 +150,16 @@ public final class SystemApplier {
 
     public boolean hasDnat() {
         return !dnat.listeners().isEmpty();
+    }
+
+    /** True when member health changes need {@link #refresh}: DNAT slots or VRRP health answers follow it. */
+    public boolean followsHealth() {
+        return hasDnat() || (vrrp != null && vrrp.active());
+    }
+
+    /** The VRRP part, or null. */
+    public VrrpSystem vrrp() {
+        return vrrp;
     }
 
     public String vxlanApplier() {
