@@ -30,7 +30,11 @@ const STATUS_COLOURS = {
 	DEGRADED: '#ef6c00',
 	DRAINING: '#ef6c00',
 	ERROR: '#c62828',
-	OFFLINE: '#616161'
+	OFFLINE: '#616161',
+	/* VRRP states, in the same colours: holding the VIPs, standing by, broken. */
+	MASTER: '#2e7d32',
+	BACKUP: '#616161',
+	FAULT: '#c62828'
 };
 
 /* Units of byte rates, as LuCI's '%1024.2m' names them. */

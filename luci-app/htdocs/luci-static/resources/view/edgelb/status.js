@@ -155,6 +155,11 @@ return view.extend({
 		const listeners = st.listeners || [];
 		const pools = st.pools || [];
 		const nodes = [ this.renderReload(st), this.renderAgent(st) ];
+		const vrrp = Array.isArray(st.vrrp) ? st.vrrp.filter(function(v) { return v != null && typeof(v) == 'object'; }) : [];
+
+		/* Who holds the VIPs matters even before any listener is configured. */
+		if (vrrp.length)
+			nodes.push(this.renderVrrp(vrrp));
 
 		if (!listeners.length && !pools.length) {
 			nodes.push(el('div', { 'class': 'cbi-section' }, el('p', el('em', [
@@ -225,6 +230,45 @@ return view.extend({
 				'title': _('Make the agent read /etc/config/edgelb again, as "/etc/init.d/edgelb reload" does'),
 				'click': ui.createHandlerFn(this, 'handleReload')
 			}, _('Reload configuration'))) : null
+		]);
+	},
+
+	/* One row per VRRP instance; every string is the router's or an operator's text. */
+	renderVrrp: function(instances) {
+		const now = Date.now() / 1000;
+		const list = function(values) {
+			return Array.isArray(values) && values.length ? values.join(', ') : el('em', _('none'));
+		};
+
+		const rows = instances.map(function(v) {
+			const age = Math.round(now - (+v.since || 0));
+			const reason = v.reason != null && v.reason !== '' ? String(v.reason) : null;
+			let health = '—';
+
+			if (v.healthy === true)
+				health = el('span', { 'title': reason }, [ el('span', { 'style': 'color:#2e7d32' }, '✔ '), _('healthy') ]);
+			else if (v.healthy === false)
+				health = el('span', [ el('span', { 'style': 'color:#c62828' }, '✘ '),
+					reason != null ? _('not healthy: %s').format(reason) : _('not healthy') ]);
+
+			return [
+				el('strong', v.id),
+				common.badge(v.state),
+				+v.since > 0 ? el('span', [ new Date(v.since * 1000).toLocaleString(), el('br'),
+					el('small', age < 1 ? _('just now') : _('%s ago').format(common.age(age))) ]) : '—',
+				v.transitions != null ? String(v.transitions) : '—',
+				[ v.device != null ? v.device : '—', ' · ', _('VRID %s').format(v.virtual_router_id != null ? v.virtual_router_id : '—') ],
+				v.priority != null ? String(v.priority) : '—',
+				list(v.vips),
+				list(v.listeners),
+				health
+			];
+		});
+
+		return el('div', { 'class': 'cbi-section' }, [
+			el('h3', _('High availability (VRRP)')),
+			table([ _('Instance'), _('State'), _('Since'), _('Transitions'), _('Interface'), _('Priority'),
+				_('Virtual IPs'), _('Listeners'), _('Health') ], rows, '')
 		]);
 	},
 

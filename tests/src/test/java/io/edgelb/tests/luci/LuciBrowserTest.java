@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestFactory;
  * the attributes): with hostile values in every string of /api/status, the hub report and UCI,
  * no script or handler runs and the text appears literally; plus what a browser shows of the
  * issue-11 points (error details, the hub's empty state, rounded rates, short ages, read-only
- * buttons, a full traffic graph on open, defaults in the tables, bind conflicts, untouched saves).
+ * buttons, a full traffic graph on open, defaults in the tables, bind conflicts, untouched saves);
+ * and the status view's VRRP section: one row per instance with its state as a badge, hostile
+ * ids and reasons as text, and no section when the status has no "vrrp" or an empty one.
  * The scenarios and checks are in browser/harness.js; a screenshot of the hostile status view is
  * left in target/luci-browser/status-hostile.png.
  */

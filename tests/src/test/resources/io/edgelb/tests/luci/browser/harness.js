@@ -82,6 +82,39 @@
 		return st;
 	}
 
+	/*
+	 * GET /api/status with two VRRP instances: one MASTER and healthy, 185 s since its last
+	 * transition; one FAULT whose strings (id, reason, device, VIPs, listeners) are hostile.
+	 */
+	function vrrpStatus() {
+		const st = baseStatus();
+		const fault = poison({ id: 'x', device: 'x', vips: [ 'x' ], listeners: [ 'x' ], reason: 'x' }, 'status.vrrp[1]');
+		st.vrrp = [
+			{ id: 'web', state: 'MASTER', since: Math.floor(Date.now() / 1000) - 185, transitions: 3, device: 'eth1', virtual_router_id: 51,
+				priority: 150, vips: [ '203.0.113.10/24', '2001:db8::10/64' ], listeners: [ 'web_relay' ], healthy: true,
+				reason: 'holds the VIPs' },
+			Object.assign(fault, { state: 'FAULT', since: 0, transitions: 7, virtual_router_id: 52, priority: 100, healthy: false })
+		];
+		return st;
+	}
+
+	const VRRP_TITLE = 'High availability (VRRP)';
+
+	/* The VRRP section of a rendered status view (found by its heading), or null. */
+	function vrrpSection(c) {
+		const h = Array.prototype.filter.call(c.querySelectorAll('h3'), function(e) { return e.textContent == VRRP_TITLE; })[0];
+		return h ? h.parentNode : null;
+	}
+
+	/* The cells of each row of the VRRP table, as text, and the state badges. */
+	function vrrpRows(section) {
+		return Array.prototype.map.call(section.querySelectorAll('tr.tr:not(.table-titles)'), function(tr) {
+			const cells = {};
+			Array.prototype.forEach.call(tr.querySelectorAll('td'), function(td) { cells[td.getAttribute('data-title')] = td; });
+			return cells;
+		});
+	}
+
 	const HOSTILE_UCI = {
 		edgelb: [
 			{ '.name': 'agent', '.type': 'agent', '.anonymous': true },
@@ -187,6 +220,8 @@
 				check('status-hostile', 'a check 185 s ago reads "3m 5s ago"', ages.indexOf('3m 5s ago') >= 0, ages.join(' | '));
 				const title = c.querySelector('svg title');
 				check('status-hostile', 'the graph tooltip has a rounded peak', title && /^Peak \d+ B\/s/.test(title.textContent), title && title.textContent);
+				check('status-hostile', 'no VRRP section without "vrrp" in the status', vrrpSection(c) == null,
+					vrrpSection(c) && vrrpSection(c).outerHTML);
 				check('status-hostile', 'a writable user gets working buttons',
 					c.querySelectorAll('button').length >= 2 && c.querySelectorAll('button[disabled]').length == 0, '');
 				/* The next poll, 5 s later: 2449.9 bytes in, 1779.4 out, under 1 KiB/s both. */
@@ -200,6 +235,76 @@
 				const rates = Array.prototype.map.call(c.querySelectorAll('td[data-title^="Throughput"]'), function(e) { return e.textContent; });
 				check('status-hostile (after a poll)', 'rates under 1 KiB/s read "490 B/s" and "356 B/s"',
 					rates[0] == '↓ 490 B/s↑ 356 B/s', rates.join(' | '));
+			});
+		}),
+
+		'status-vrrp': scenario('status-vrrp', function() {
+			window.__rpc.status = vrrpStatus();
+		}, function(c) {
+			return renderView('status', c).then(function() {
+				checkInert('status-vrrp', c);
+				checkLiteral('status-vrrp', c, [ 'status.vrrp[1].id', 'status.vrrp[1].reason', 'status.vrrp[1].device',
+					'status.vrrp[1].vips[0]', 'status.vrrp[1].listeners[0]' ]);
+				const section = vrrpSection(c);
+				check('status-vrrp', 'the "' + VRRP_TITLE + '" section is shown', section != null, c.textContent.slice(0, 600));
+				if (section == null)
+					return;
+				const rows = vrrpRows(section);
+				const text = function(row, title) { return row && row[title] ? row[title].textContent : null; };
+				check('status-vrrp', 'one row per instance', rows.length == 2, section.innerHTML);
+				const master = rows[0] || {}, fault = rows[1] || {};
+				check('status-vrrp', 'the first row is instance "web", MASTER', text(master, 'Instance') == 'web' && text(master, 'State') == 'MASTER',
+					text(master, 'Instance') + ' | ' + text(master, 'State'));
+				check('status-vrrp', 'the second row is the hostile instance, FAULT',
+					text(fault, 'Instance') == hostile('status.vrrp[1].id') && text(fault, 'State') == 'FAULT',
+					text(fault, 'Instance') + ' | ' + text(fault, 'State'));
+				const colour = function(row) {
+					const b = row.State && row.State.querySelector('.edgelb-badge');
+					return b ? b.style.backgroundColor : null;
+				};
+				check('status-vrrp', 'the states are badges: MASTER green, FAULT red',
+					colour(master) == 'rgb(46, 125, 50)' && colour(fault) == 'rgb(198, 40, 40)', colour(master) + ' | ' + colour(fault));
+				check('status-vrrp', 'a transition 185 s ago reads "3m 5s ago"', /3m 5s ago$/.test(text(master, 'Since')), text(master, 'Since'));
+				check('status-vrrp', 'an unknown transition time (0) reads "—"', text(fault, 'Since') == '—', text(fault, 'Since'));
+				check('status-vrrp', 'transitions, device and VRID, priority',
+					text(master, 'Transitions') == '3' && text(master, 'Interface') == 'eth1 · VRID 51' && text(master, 'Priority') == '150'
+						&& text(fault, 'Transitions') == '7' && text(fault, 'Priority') == '100',
+					[ 'Transitions', 'Interface', 'Priority' ].map(function(t) { return text(master, t) + ' / ' + text(fault, t); }).join(' | '));
+				check('status-vrrp', 'the VIPs and listeners are joined',
+					text(master, 'Virtual IPs') == '203.0.113.10/24, 2001:db8::10/64' && text(master, 'Listeners') == 'web_relay',
+					text(master, 'Virtual IPs') + ' | ' + text(master, 'Listeners'));
+				check('status-vrrp', 'health reads "healthy" and "not healthy: <reason>"',
+					/healthy$/.test(text(master, 'Health')) && !/not/.test(text(master, 'Health'))
+						&& text(fault, 'Health').indexOf('not healthy: ' + hostile('status.vrrp[1].reason')) >= 0,
+					text(master, 'Health') + ' | ' + text(fault, 'Health'));
+			});
+		}),
+
+		/* Every string of the instances hostile, the state too: it is shown as unknown text. */
+		'status-vrrp-hostile': scenario('status-vrrp-hostile', function() {
+			const st = vrrpStatus();
+			st.vrrp = poison(st.vrrp, 'status.vrrp');
+			window.__rpc.status = st;
+		}, function(c) {
+			return renderView('status', c).then(function() {
+				checkInert('status-vrrp-hostile', c);
+				checkLiteral('status-vrrp-hostile', c, [ 'status.vrrp[0].id', 'status.vrrp[0].state', 'status.vrrp[0].device',
+					'status.vrrp[0].vips[0]', 'status.vrrp[0].vips[1]', 'status.vrrp[0].listeners[0]', 'status.vrrp[1].state',
+					'status.vrrp[1].reason' ]);
+				const section = vrrpSection(c);
+				check('status-vrrp-hostile', 'both instances are shown', section != null && vrrpRows(section).length == 2,
+					section ? section.innerHTML : c.textContent.slice(0, 600));
+			});
+		}),
+
+		'status-vrrp-empty': scenario('status-vrrp-empty', function() {
+			const st = baseStatus();
+			st.vrrp = [];
+			window.__rpc.status = st;
+		}, function(c) {
+			return renderView('status', c).then(function() {
+				check('status-vrrp-empty', 'no VRRP section when "vrrp" is empty', vrrpSection(c) == null,
+					vrrpSection(c) && vrrpSection(c).outerHTML);
 			});
 		}),
 
