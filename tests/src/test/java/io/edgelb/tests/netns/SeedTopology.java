@@ -235,21 +235,7 @@ public final class SeedTopology implements AutoCloseable {
         }
     }
 
-    /** Kills what still runs inside (servers, agents), then deletes the namespace and so its links. */
     private static void deleteNamespace(String ns) {
-        try {
-            for (String pid : Netns.host("ip", "netns", "pids", ns).split("\\s+")) {
-                if (!pid.isBlank()) {
-                    ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }
-        } catch (SystemCommandException | NumberFormatException e) {
-            // already gone
-        }
-        try {
-            Netns.host("ip", "netns", "del", ns);
-        } catch (SystemCommandException e) {
-            // already gone
-        }
+        Netns.delete(ns); // kills what still runs inside (servers, agents) first
     }
 }

@@ -1,0 +1,226 @@
+package io.edgelb.tests.vrrp;
+
+import io.edgelb.tests.AgentProcess;
+import io.edgelb.tests.netns.VmServer;
+import io.edgelb.tests.vrrp.VrrpPair.Router;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A VRRP router pair with everything real: keepalived and an edgelb agent on each router (the agent
+ * writes keepalived's include and reloads it), HTTP servers on the two members, a VIP monitor and,
+ * on demand, a client loop of new connections to the VIP. Router A has priority 150, B 100.
+ */
+final class VrrpBed implements AutoCloseable {
+    static final Set<String> VIPS = Set.of(VrrpPair.VIP, VrrpPair.VIP6);
+    static final String API = "127.0.0.1:8089";
+
+    final VrrpPair pair;
+    final VipMonitor monitor;
+    final long advertMs;
+    private final boolean nopreempt;
+    private final Map<Router, Keepalived> keepalived = new EnumMap<>(Router.class);
+    private final Map<Router, AgentProcess> agents = new EnumMap<>(Router.class);
+    private final Map<Router, Path> dirs = new EnumMap<>(Router.class);
+    private final List<Process> servers = new ArrayList<>();
+    private Process client;
+    private final List<String> attempts = new ArrayList<>();
+
+    private VrrpBed(VrrpPair pair, long advertMs, boolean nopreempt) {
+        this.pair = pair;
+        this.advertMs = advertMs;
+        this.nopreempt = nopreempt;
+        this.monitor = VipMonitor.start(pair, VIPS);
+    }
+
+    /** Builds the pair and starts everything; returns once A is the only holder of the VIPs. */
+    static VrrpBed start(long advertMs, boolean nopreempt) throws Exception {
+        VrrpBed bed = new VrrpBed(VrrpPair.build(), advertMs, nopreempt);
+        try {
+            for (int i = 1; i <= VrrpPair.MEMBERS; i++) {
+                bed.servers.add(java(bed.pair.member(i), VmServer.class.getName(), "80", "m" + i)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            for (Router router : Router.values()) {
+                Path dir = Keepalived.secureDirectory("bed-" + router.id());
+                bed.dirs.put(router, dir);
+                Path include = dir.resolve("edgelb.conf");
+                Keepalived.writeFile(include, "# empty until the agent writes it\n");
+                bed.keepalived.put(router, Keepalived.start(bed.pair.router(router), "edge-" + router.id(), include));
+            }
+            for (Router router : Router.values()) {
+                bed.startAgent(router);
+            }
+            bed.monitor.await(s -> s.soleHolder(Router.A, VIPS), Duration.ofSeconds(20), "A holds the VIPs");
+            return bed;
+        } catch (Exception | AssertionError e) {
+            bed.close();
+            throw e;
+        }
+    }
+
+    private static ProcessBuilder java(String ns, String... mainAndArgs) {
+        String classes = Path.of(VrrpBed.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classes));
+        command.addAll(List.of(mainAndArgs));
+        return new ProcessBuilder(command);
+    }
+
+    String config(Router router) {
+        Path dir = dirs.get(router);
+        return String.join("\n",
+                "config agent 'main'",
+                "\toption state_dir '" + dir.resolve("state") + "'",
+                "\toption api '" + API + "'",
+                "\toption keepalived 'conf'",
+                "\toption keepalived_conf '" + dir.resolve("edgelb.conf") + "'",
+                "\toption keepalived_pid '" + keepalived.get(router).pidFile() + "'",
+                "",
+                "config vrrp 'edge'",
+                "\toption device '" + VrrpPair.UNDERLAY_DEV + "'",
+                "\toption virtual_router_id '51'",
+                "\toption priority '" + (router == Router.A ? 150 : 100) + "'",
+                "\tlist vip '" + VrrpPair.VIP_CIDR + "'",
+                "\tlist vip '" + VrrpPair.VIP6_CIDR + "'",
+                "\toption unicast_src_ip '" + router.ip() + "'",
+                "\tlist unicast_peer '" + router.peer().ip() + "'",
+                "\toption advert_int '" + (advertMs % 1000 == 0 ? Long.toString(advertMs / 1000) : advertMs / 1000.0) + "'",
+                "\toption version '3'",
+                nopreempt ? "\toption nopreempt '1'" : "",
+                "",
+                "config listener 'web_http'",
+                "\toption address '" + VrrpPair.VIP + "'",
+                "\toption port '80'",
+                "\toption pool 'web'",
+                "",
+                "config listener 'web_http6'",
+                "\toption address '" + VrrpPair.VIP6 + "'",
+                "\toption port '80'",
+                "\toption pool 'web'",
+                "",
+                "config pool 'web'",
+                "\toption healthmonitor 'check'",
+                "",
+                "config healthmonitor 'check'",
+                "\toption type 'HTTP'",
+                "\toption delay '1'",
+                "\toption timeout '0.5'",
+                "\toption max_retries '1'",
+                "\toption max_retries_down '2'",
+                "",
+                "config member 'm1'",
+                "\toption pool 'web'",
+                "\toption address '" + VrrpPair.memberIp(1) + "'",
+                "\toption protocol_port '80'",
+                "",
+                "config member 'm2'",
+                "\toption pool 'web'",
+                "\toption address '" + VrrpPair.memberIp(2) + "'",
+                "\toption protocol_port '80'",
+                "");
+    }
+
+    AgentProcess startAgent(Router router) throws Exception {
+        Path file = dirs.get(router).resolve("edgelb");
+        Files.writeString(file, config(router));
+        AgentProcess agent = AgentProcess.start(file, API, List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                List.of("ip", "netns", "exec", pair.router(router)));
+        agents.put(router, agent);
+        return agent;
+    }
+
+    AgentProcess agent(Router router) {
+        return agents.get(router);
+    }
+
+    Keepalived keepalived(Router router) {
+        return keepalived.get(router);
+    }
+
+    /** SIGKILL: the agent cannot say goodbye; keepalived must find out by itself. */
+    void killAgent(Router router) throws Exception {
+        AgentProcess agent = agents.remove(router);
+        agent.jvm().destroyForcibly();
+        agent.awaitJvmExit(Duration.ofSeconds(10));
+        agent.close();
+    }
+
+    /** Starts the client loop: a new connection to the IPv4 VIP every 50 ms, for at most two minutes. */
+    void startClient() throws IOException {
+        client = java(pair.client(), ConnectLoop.class.getName(), VrrpPair.VIP, "80", "50", "120")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    synchronized (attempts) {
+                        attempts.add(line);
+                        attempts.notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the loop ended
+            }
+        }, "connect-loop-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Waits until {@code count} successful attempts were made after {@code sinceMillis}. */
+    void awaitSuccesses(long sinceMillis, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (attempts) {
+            while (Outage.successesAfter(attempts, sinceMillis) < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("fewer than " + count + " successful connections after the event: "
+                            + Outage.tail(attempts, 20));
+                }
+                TimeUnit.NANOSECONDS.timedWait(attempts, left);
+            }
+        }
+    }
+
+    List<String> attempts() {
+        synchronized (attempts) {
+            return List.copyOf(attempts);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (client != null) {
+            client.destroyForcibly();
+        }
+        for (AgentProcess agent : agents.values()) {
+            agent.close();
+        }
+        for (Keepalived k : keepalived.values()) {
+            k.close();
+        }
+        servers.forEach(Process::destroyForcibly);
+        monitor.close();
+        pair.close();
+        for (Path dir : dirs.values()) {
+            Keepalived.deleteDirectory(dir);
+        }
+    }
+
+    static File devNull() {
+        return new File("/dev/null");
+    }
+}
