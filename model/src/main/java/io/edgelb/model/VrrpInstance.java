@@ -38,22 +38,32 @@ public record VrrpInstance(
         listeners = List.copyOf(listeners);
     }
 
-    /** The VIP's address without its prefix, or null when it does not parse (reported by the validator). */
+    /** The VIP's address, or null when it does not parse (reported by the validator). */
     public static InetAddress vipAddress(String vip) {
-        int slash = vip.indexOf('/');
-        return IpLiteral.tryParse(slash < 0 ? vip : vip.substring(0, slash));
+        Vip parsed = Vip.parse(vip);
+        return parsed == null ? null : parsed.address();
+    }
+
+    /** The VIPs that parse, in order. */
+    public List<Vip> parsedVips() {
+        List<Vip> result = new ArrayList<>();
+        for (String vip : vips) {
+            Vip parsed = Vip.parse(vip);
+            if (parsed != null) {
+                result.add(parsed);
+            }
+        }
+        return result;
     }
 
     /** The addresses of the VIPs that parse, in order. */
     public List<InetAddress> vipAddresses() {
-        List<InetAddress> addresses = new ArrayList<>();
-        for (String vip : vips) {
-            InetAddress address = vipAddress(vip);
-            if (address != null) {
-                addresses.add(address);
-            }
-        }
-        return addresses;
+        return parsedVips().stream().map(Vip::address).toList();
+    }
+
+    /** The addresses of the VIPs on the instance's own device (no {@code dev}): their presence means master. */
+    public List<InetAddress> ownDeviceVips() {
+        return parsedVips().stream().filter(v -> v.device() == null).map(Vip::address).toList();
     }
 
     /** True when a listener on {@code address} is on one of this instance's VIPs. */

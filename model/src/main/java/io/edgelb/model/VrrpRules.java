@@ -96,14 +96,19 @@ final class VrrpRules {
             error(v, "vip", "has no VIP (list vip '203.0.113.10/24')");
             return null;
         }
+        if (!v.vips().isEmpty() && Vip.parse(v.vips().get(0)) != null && Vip.parse(v.vips().get(0)).device() != null) {
+            error(v, "vip", "the first vip must be on the section's device (no dev): VRRP advertises it there");
+        }
         Class<?> family = null;
         java.util.Set<InetAddress> seen = new java.util.HashSet<>();
         for (String vip : v.vips()) {
-            InetAddress address = VrrpInstance.vipAddress(vip);
-            if (address == null || (vip.contains("/") && !ConfigValidator.isInterfaceAddress(vip))) {
-                error(v, "vip", "vip '" + vip + "' is not ADDRESS or ADDRESS/PREFIX");
+            Vip parsed = Vip.parse(vip);
+            if (parsed == null) {
+                error(v, "vip", "vip '" + vip + "' is not ADDRESS[/PREFIX] [dev DEVICE] (DEVICE: 1-" + Vip.MAX_DEVICE
+                        + " letters, digits, '_', '.', '-')");
                 continue;
             }
+            InetAddress address = parsed.address();
             if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isMulticastAddress()
                     || address.isLinkLocalAddress()) {
                 error(v, "vip", "vip " + vip + " is not an address a router can share (wildcard, loopback,"

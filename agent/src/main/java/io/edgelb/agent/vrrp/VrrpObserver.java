@@ -65,7 +65,7 @@ public final class VrrpObserver {
         NetworkInterface device;
         try {
             device = NetworkInterface.getByName(vrrp.device());
-            if (device != null && holdsVip(device, vrrp.vipAddresses())) {
+            if (device != null && holdsVip(device, vrrp.ownDeviceVips())) {
                 reason[0] = healthy ? "holds the VIPs" : "holds the VIPs, giving them up: no listener on them can serve";
                 return VrrpStatus.State.MASTER;
             }

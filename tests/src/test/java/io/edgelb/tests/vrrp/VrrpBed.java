@@ -27,28 +27,55 @@ final class VrrpBed implements AutoCloseable {
     static final Set<String> VIPS = Set.of(VrrpPair.VIP, VrrpPair.VIP6);
     static final String API = "127.0.0.1:8089";
 
+    /** The members' gateway for dnat listeners: a second VIP, on the members' side, moving with the first. */
+    static final String GATEWAY_VIP = "203.0.113.254";
+
+    /**
+     * How the pair runs: advertisement interval, VRRP version, nopreempt, and whether the listener
+     * is a dnat one (then with the gateway VIP, and conntrackd syncing flows between the routers
+     * when {@code conntrackd}).
+     */
+    record Settings(long advertMs, int version, boolean nopreempt, boolean dnat, boolean conntrackd) {
+        static Settings relay(long advertMs, boolean nopreempt) {
+            return new Settings(advertMs, 3, nopreempt, false, false);
+        }
+
+        String advertText() {
+            return advertMs % 1000 == 0 ? Long.toString(advertMs / 1000)
+                    : java.math.BigDecimal.valueOf(advertMs, 3).stripTrailingZeros().toPlainString();
+        }
+    }
+
     final VrrpPair pair;
     final VipMonitor monitor;
+    final Settings settings;
     final long advertMs;
-    private final boolean nopreempt;
     private final Map<Router, Keepalived> keepalived = new EnumMap<>(Router.class);
     private final Map<Router, AgentProcess> agents = new EnumMap<>(Router.class);
     private final Map<Router, Path> dirs = new EnumMap<>(Router.class);
     private final List<Process> servers = new ArrayList<>();
     private Process client;
     private final List<String> attempts = new ArrayList<>();
+    private final Map<Router, Process> conntrackd = new EnumMap<>(Router.class);
 
-    private VrrpBed(VrrpPair pair, long advertMs, boolean nopreempt) {
+    private VrrpBed(VrrpPair pair, Settings settings) {
         this.pair = pair;
-        this.advertMs = advertMs;
-        this.nopreempt = nopreempt;
+        this.settings = settings;
+        this.advertMs = settings.advertMs();
         this.monitor = VipMonitor.start(pair, VIPS);
     }
 
-    /** Builds the pair and starts everything; returns once A is the only holder of the VIPs. */
     static VrrpBed start(long advertMs, boolean nopreempt) throws Exception {
-        VrrpBed bed = new VrrpBed(VrrpPair.build(), advertMs, nopreempt);
+        return start(Settings.relay(advertMs, nopreempt));
+    }
+
+    /** Builds the pair and starts everything; returns once A is the only holder of the VIPs. */
+    static VrrpBed start(Settings settings) throws Exception {
+        VrrpBed bed = new VrrpBed(VrrpPair.build(), settings);
         try {
+            if (settings.dnat()) {
+                bed.routeMembersThroughTheGatewayVip();
+            }
             for (int i = 1; i <= VrrpPair.MEMBERS; i++) {
                 bed.servers.add(java(bed.pair.member(i), VmServer.class.getName(), "80", "m" + i)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
@@ -59,6 +86,9 @@ final class VrrpBed implements AutoCloseable {
                 Path include = dir.resolve("edgelb.conf");
                 Keepalived.writeFile(include, "# empty until the agent writes it\n");
                 bed.keepalived.put(router, Keepalived.start(bed.pair.router(router), "edge-" + router.id(), include));
+                if (settings.conntrackd()) {
+                    bed.startConntrackd(router, dir);
+                }
             }
             for (Router router : Router.values()) {
                 bed.startAgent(router);
@@ -98,14 +128,16 @@ final class VrrpBed implements AutoCloseable {
                 "\tlist vip '" + VrrpPair.VIP6_CIDR + "'",
                 "\toption unicast_src_ip '" + router.ip() + "'",
                 "\tlist unicast_peer '" + router.peer().ip() + "'",
-                "\toption advert_int '" + (advertMs % 1000 == 0 ? Long.toString(advertMs / 1000) : advertMs / 1000.0) + "'",
-                "\toption version '3'",
-                nopreempt ? "\toption nopreempt '1'" : "",
+                settings.dnat() ? "\tlist vip '" + GATEWAY_VIP + "/24 dev " + VrrpPair.MEMBER_DEV + "'" : "",
+                "\toption advert_int '" + settings.advertText() + "'",
+                "\toption version '" + settings.version() + "'",
+                settings.nopreempt() ? "\toption nopreempt '1'" : "",
                 "",
                 "config listener 'web_http'",
                 "\toption address '" + VrrpPair.VIP + "'",
                 "\toption port '80'",
                 "\toption pool 'web'",
+                settings.dnat() ? "\toption mode 'dnat'" : "",
                 "",
                 "config listener 'web_http6'",
                 "\toption address '" + VrrpPair.VIP6 + "'",
@@ -132,6 +164,73 @@ final class VrrpBed implements AutoCloseable {
                 "\toption address '" + VrrpPair.memberIp(2) + "'",
                 "\toption protocol_port '80'",
                 "");
+    }
+
+    /** dnat: members answer the client directly, so their way back is the gateway VIP on the active router. */
+    private void routeMembersThroughTheGatewayVip() throws Exception {
+        for (int i = 1; i <= VrrpPair.MEMBERS; i++) {
+            pair.exec(pair.member(i), "ip", "route", "add", "default", "via", GATEWAY_VIP);
+        }
+        for (Router router : Router.values()) {
+            // A flow that moves mid-stream has a window the new router's conntrack did not see.
+            pair.exec(pair.router(router), "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_be_liberal=1");
+        }
+    }
+
+    /**
+     * conntrackd in FTFW mode over the underlay, injecting the peer's flows straight into the kernel
+     * table (no external cache): the backup already has every DNAT flow when it takes over, and no
+     * notify script has to commit anything.
+     */
+    private void startConntrackd(Router router, Path dir) throws Exception {
+        Path conf = dir.resolve("conntrackd.conf");
+        Keepalived.writeFile(conf, String.join("\n",
+                "Sync {",
+                "\tMode FTFW {",
+                "\t\tDisableExternalCache On",
+                "\t}",
+                "\tUDP {",
+                "\t\tIPv4_address " + router.ip(),
+                "\t\tIPv4_Destination_Address " + router.peer().ip(),
+                "\t\tPort 3780",
+                "\t\tInterface " + VrrpPair.UNDERLAY_DEV,
+                "\t\tChecksum on",
+                "\t}",
+                "}",
+                "General {",
+                "\tHashSize 8192",
+                "\tHashLimit 65536",
+                "\tLogFile " + dir.resolve("conntrackd.log"),
+                "\tLockFile " + dir.resolve("conntrackd.lock"),
+                "\tUNIX {",
+                "\t\tPath " + dir.resolve("conntrackd.ctl"),
+                "\t}",
+                "\tNetlinkBufferSize 2097152",
+                "\tNetlinkBufferSizeMaxGrowth 8388608",
+                "\tFilter From Userspace {",
+                "\t\tProtocol Accept {",
+                "\t\t\tTCP",
+                "\t\t}",
+                "\t\tAddress Ignore {",
+                "\t\t\tIPv4_address 127.0.0.1",
+                "\t\t\tIPv4_address " + Router.A.ip(),
+                "\t\t\tIPv4_address " + Router.B.ip(),
+                "\t\t\tIPv4_address " + Router.A.memberIp(),
+                "\t\t\tIPv4_address " + Router.B.memberIp(),
+                "\t\t}",
+                "\t}",
+                "}",
+                ""));
+        Process process = new ProcessBuilder("ip", "netns", "exec", pair.router(router), "/usr/sbin/conntrackd",
+                "-C", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("conntrackd.out").toFile())).start();
+        conntrackd.put(router, process);
+    }
+
+    /** The flows in a router's kernel conntrack table that go to {@code port} of the VIP. */
+    String conntrackFlows(Router router) throws Exception {
+        return pair.tryExec(pair.router(router), "conntrack", "-L", "-p", "tcp", "--orig-dst", VrrpPair.VIP,
+                "--orig-port-dst", "80");
     }
 
     AgentProcess startAgent(Router router) throws Exception {
@@ -212,6 +311,7 @@ final class VrrpBed implements AutoCloseable {
         for (Keepalived k : keepalived.values()) {
             k.close();
         }
+        conntrackd.values().forEach(Process::destroyForcibly);
         servers.forEach(Process::destroyForcibly);
         monitor.close();
         pair.close();

@@ -1,5 +1,6 @@
 package io.edgelb.uci.system;
 
+import io.edgelb.model.Vip;
 import io.edgelb.model.VrrpInstance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,8 +99,9 @@ public final class KeepalivedConfWriter implements KeepalivedWriter {
                 out.append("\tunicast_src_ip ").append(KeepalivedInstances.sourceIp(vrrp)).append('\n');
             }
             block(out, "unicast_peer", KeepalivedInstances.peers(vrrp));
-            block(out, "virtual_ipaddress", KeepalivedInstances.advertised(vrrp));
-            block(out, "virtual_ipaddress_excluded", KeepalivedInstances.excluded(vrrp));
+            block(out, "virtual_ipaddress", KeepalivedInstances.advertised(vrrp).stream().map(Vip::keepalivedText).toList());
+            block(out, "virtual_ipaddress_excluded",
+                    KeepalivedInstances.excluded(vrrp).stream().map(Vip::keepalivedText).toList());
             block(out, "track_script", List.of(name));
             out.append("}\n");
         }

@@ -1,8 +1,8 @@
 package io.edgelb.uci.system;
 
 import io.edgelb.model.IpLiteral;
+import io.edgelb.model.Vip;
 import io.edgelb.model.VrrpInstance;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,25 +25,23 @@ final class KeepalivedInstances {
      * {@code virtual_ipaddress}; the other family's in {@code virtual_ipaddress_excluded} (moved with
      * the instance, not advertised).
      */
-    static List<String> advertised(VrrpInstance vrrp) {
+    static List<Vip> advertised(VrrpInstance vrrp) {
         return split(vrrp, true);
     }
 
-    static List<String> excluded(VrrpInstance vrrp) {
+    static List<Vip> excluded(VrrpInstance vrrp) {
         return split(vrrp, false);
     }
 
-    private static List<String> split(VrrpInstance vrrp, boolean sameFamilyAsFirst) {
-        List<String> result = new ArrayList<>();
+    private static List<Vip> split(VrrpInstance vrrp, boolean sameFamilyAsFirst) {
+        List<Vip> result = new ArrayList<>();
         Class<?> family = null;
-        for (String vip : vrrp.vips()) {
-            InetAddress address = VrrpInstance.vipAddress(vip);
+        for (Vip vip : vrrp.parsedVips()) {
             if (family == null) {
-                family = address.getClass();
+                family = vip.address().getClass();
             }
-            if ((address.getClass() == family) == sameFamilyAsFirst) {
-                int slash = vip.indexOf('/');
-                result.add(IpLiteral.format(address) + (slash < 0 ? "" : vip.substring(slash)));
+            if ((vip.address().getClass() == family) == sameFamilyAsFirst) {
+                result.add(vip);
             }
         }
         return result;

@@ -1,5 +1,6 @@
 package io.edgelb.uci.system;
 
+import io.edgelb.model.Vip;
 import io.edgelb.model.VrrpInstance;
 import io.edgelb.uci.UciPackage;
 import io.edgelb.uci.UciSection;
@@ -91,13 +92,16 @@ public final class KeepalivedUciWriter implements KeepalivedWriter {
         return pkg;
     }
 
-    private static List<String> addresses(UciPackage pkg, String prefix, List<String> vips, VrrpInstance vrrp,
+    private static List<String> addresses(UciPackage pkg, String prefix, List<Vip> vips, VrrpInstance vrrp,
                                           int first) {
         List<String> names = new java.util.ArrayList<>();
         int n = first;
-        for (String vip : vips) {
+        for (Vip vip : vips) {
             UciSection address = named(pkg, "ipaddress", prefix + (n++), vrrp);
-            address.set("address", vip);
+            address.set("address", vip.addressText());
+            if (vip.device() != null) {
+                address.set("device", vip.device()); // the init script labels it DEVICE:vip
+            }
             names.add(address.name());
         }
         return names;

@@ -4,6 +4,7 @@ import io.edgelb.model.Config;
 import io.edgelb.model.IpLiteral;
 import io.edgelb.model.Kind;
 import io.edgelb.model.Problem;
+import io.edgelb.model.Vip;
 import io.edgelb.model.VrrpInstance;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -46,18 +47,17 @@ public final class VrrpHostCheck implements Function<Config, List<Problem>> {
                 problems.add(Problem.error(Kind.VRRP, vrrp.id(), null, "keepalived is not installed"
                         + " (OpenWrt: opkg install keepalived; Debian: apt install keepalived)"));
             }
-            List<InterfaceAddress> addresses = addressesOf.apply(vrrp.device());
-            if (addresses == null) {
-                problems.add(Problem.warning(Kind.VRRP, vrrp.id(), "device", "device " + vrrp.device()
-                        + " does not exist (yet); keepalived holds the VIPs once it does"));
-                continue;
-            }
-            for (String vip : vrrp.vips()) {
-                InetAddress address = VrrpInstance.vipAddress(vip);
-                if (address != null && !inSubnetOf(address, addresses)) {
-                    problems.add(Problem.error(Kind.VRRP, vrrp.id(), "vip", "vip " + vip + " is not in a subnet of "
-                            + vrrp.device() + " (" + describe(addresses, address) + "); a VIP must be in the"
-                            + " device's own network, or clients and the peer router cannot reach it"));
+            for (Vip vip : vrrp.parsedVips()) {
+                String device = vip.device() == null ? vrrp.device() : vip.device();
+                List<InterfaceAddress> addresses = addressesOf.apply(device);
+                if (addresses == null) {
+                    problems.add(Problem.warning(Kind.VRRP, vrrp.id(), vip.device() == null ? "device" : "vip",
+                            "device " + device + " does not exist (yet); keepalived holds the VIPs once it does"));
+                } else if (!inSubnetOf(vip.address(), addresses)) {
+                    problems.add(Problem.error(Kind.VRRP, vrrp.id(), "vip", "vip " + vip.keepalivedText()
+                            + " is not in a subnet of " + device + " (" + describe(addresses, vip.address())
+                            + "); a VIP must be in the device's own network, or clients and the peer router cannot"
+                            + " reach it"));
                 }
             }
         }

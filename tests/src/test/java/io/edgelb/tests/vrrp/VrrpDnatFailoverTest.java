@@ -1,0 +1,74 @@
+package io.edgelb.tests.vrrp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgelb.tests.netns.VmServer;
+import io.edgelb.tests.vrrp.VrrpPair.Router;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dnat listener on the VIP, the members' gateway a second VIP on the inside, and conntrackd
+ * syncing flows between the routers: a long transfer through the VIP survives the master's agent
+ * being killed, byte for byte.
+ */
+class VrrpDnatFailoverTest {
+    private static final int BYTES = 12_000_000;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void available() {
+        VrrpPair.assumeAvailable();
+        Keepalived.assumeAvailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/conntrackd")),
+                "conntrackd is not installed");
+    }
+
+    @Test
+    void aLongDnatTransferSurvivesTheFailoverWithConntrackd() throws Exception {
+        try (VrrpBed bed = VrrpBed.start(new VrrpBed.Settings(1_000, 3, false, true, true))) {
+            Path body = dir.resolve("body");
+            // About six seconds at 2 MB/s: the failover happens in the middle of it.
+            Process curl = new ProcessBuilder("ip", "netns", "exec", bed.pair.client(), "curl", "-sS",
+                    "--limit-rate", "2M", "-m", "60", "-o", body.toString(), "-w", "%{http_code} %{size_download}",
+                    "http://" + VrrpPair.VIP + "/bytes?n=" + BYTES).redirectErrorStream(true).start();
+            awaitFlowOn(bed, Router.B, Duration.ofSeconds(5)); // conntrackd has put A's flow into B's table
+            bed.killAgent(Router.A);
+            bed.monitor.await(s -> s.soleHolder(Router.B, VrrpBed.VIPS), Duration.ofSeconds(10),
+                    "B holds the VIPs after A's agent died");
+            assertTrue(curl.isAlive(), "the transfer ended before the failover; make it longer");
+            assertTrue(curl.waitFor(60, TimeUnit.SECONDS), "curl did not finish");
+            String result = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, curl.exitValue(), "the transfer broke at the failover: " + result);
+            assertEquals("200 " + BYTES, result);
+            byte[] got = Files.readAllBytes(body);
+            for (int i = 0; i < got.length; i++) {
+                if (got[i] != VmServer.pattern(i)) {
+                    throw new AssertionError("byte " + i + " differs after the failover");
+                }
+            }
+        }
+    }
+
+    private static void awaitFlowOn(VrrpBed bed, Router router, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String flows = "";
+        while (System.nanoTime() < deadline) {
+            flows = bed.conntrackFlows(router);
+            if (flows != null && flows.contains("dst=" + VrrpPair.VIP) && flows.contains("ESTABLISHED")) {
+                return;
+            }
+            Thread.sleep(100); // conntrackd syncs on its own schedule; nothing to wait on but the table
+        }
+        throw new AssertionError("no synced flow to the VIP on " + router + " within " + timeout.toMillis()
+                + " ms: " + flows);
+    }
+}
