@@ -453,6 +453,7 @@ public final class Agent implements AgentControl {
                 return;
             }
             shuttingDown = true;
+            reconciler.vrrpStopping(clock.getAsLong());
             // Restart hand-off (io.edgelb.agent.handoff): a successor may take the listening sockets first.
             ListenerHandoff.offer(transport, group, Path.of(reconciler.running().agent().stateDir()), control,
                     this::releaseForSuccessor, taken -> drain(why));

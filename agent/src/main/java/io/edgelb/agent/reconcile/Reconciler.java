@@ -185,6 +185,13 @@ public final class Reconciler {
         return state;
     }
 
+    /** Agent stop: the VRRP answers say "stopping" (a restart keeps the VIPs; a stop gives them up after a grace). */
+    public void vrrpStopping(long nowMillis) {
+        if (system != null && system.vrrp() != null) {
+            system.vrrp().stopping(nowMillis);
+        }
+    }
+
     /** Agent stop: the kernel must not keep balancing once nothing checks the members. */
     public void removeSystemDnat() {
         if (system != null) {

@@ -250,6 +250,18 @@ final class VrrpBed implements AutoCloseable {
         return keepalived.get(router);
     }
 
+    /** As procd restarts it: SIGTERM, wait for the exit, start again at once. */
+    AgentProcess restartAgent(Router router) throws Exception {
+        AgentProcess agent = agents.remove(router);
+        long t0 = System.nanoTime();
+        agent.stop(Duration.ofSeconds(15));
+        agent.close();
+        long t1 = System.nanoTime();
+        AgentProcess next = startAgent(router);
+        System.out.println("restart: stop " + (t1 - t0) / 1_000_000 + " ms, start " + (System.nanoTime() - t1) / 1_000_000 + " ms");
+        return next;
+    }
+
     /** SIGKILL: the agent cannot say goodbye; keepalived must find out by itself. */
     void killAgent(Router router) throws Exception {
         AgentProcess agent = agents.remove(router);

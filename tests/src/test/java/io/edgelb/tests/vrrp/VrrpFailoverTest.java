@@ -108,6 +108,25 @@ class VrrpFailoverTest {
     }
 
     @Test
+    void restartingTheMastersAgentDoesNotMoveTheVip() throws Exception {
+        try (VrrpBed bed = VrrpBed.start(ADVERT_MS, false)) {
+            bed.startClient();
+            bed.awaitSuccesses(0, 20, Duration.ofSeconds(10));
+            long restartNanos = System.nanoTime();
+            long restartAt = System.currentTimeMillis();
+            bed.restartAgent(Router.A);
+            long restartedMillis = (System.nanoTime() - restartNanos) / 1_000_000;
+            // keepalived's check must not have failed twice while the new agent started: B never took over.
+            AssertionError never = assertThrows(AssertionError.class, () -> bed.monitor.awaitSample(
+                    s -> !s.held(Router.B).isEmpty(), Duration.ofMillis(4 * ADVERT_MS), "B holds a VIP", restartNanos));
+            assertTrue(never.getMessage().startsWith("not reached"), "the restart moved the VIP: " + never.getMessage());
+            bed.awaitSuccesses(System.currentTimeMillis(), 20, Duration.ofSeconds(10));
+            Outage outage = Outage.after(bed.attempts(), restartAt, System.currentTimeMillis());
+            System.out.println("restart took " + restartedMillis + " ms; " + outage);
+        }
+    }
+
+    @Test
     void aRecoveredMasterTakesTheVipBack() throws Exception {
         try (VrrpBed bed = VrrpBed.start(ADVERT_MS, false)) {
             bed.killAgent(Router.A);

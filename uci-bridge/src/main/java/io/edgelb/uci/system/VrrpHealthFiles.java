@@ -29,11 +29,23 @@ public final class VrrpHealthFiles {
     static final String CHECK = """
             # Written by the edgelb agent. keepalived runs it as: /bin/sh %s NAME
             # Exit 0 while the agent that wrote NAME.health runs and says its VIP's listeners can serve.
-            read -r pid health < "${0%%/*}/$1.health" || exit 1
+            read -r pid health until < "${0%%/*}/$1.health" || exit 1
+            if [ "$health" = stopping ]; then
+            	# A stopped agent: keep the VIP until UNTIL (epoch seconds), time for a restart to come back.
+            	[ "$(date +%%s)" -lt "${until:-0}" ]
+            	exit
+            fi
             [ "$health" = up ] || exit 1
             [ -r "/proc/$pid/cmdline" ] || exit 1
             grep -q edgelb "/proc/$pid/cmdline"
             """;
+    /**
+     * How long a gracefully stopped agent keeps its VIPs: procd and systemd restart by stop, then
+     * start, and the next JVM needs a few seconds on a router (the same 5 s the launcher gives the
+     * listener hand-off, edgelb.handoffWindowMs) before it answers; a plain stop gives the VIP
+     * up after this, plus keepalived's two failed checks.
+     */
+    public static final long RESTART_GRACE_MS = 5_000;
 
     private final Path dir;
     private final long pid;
@@ -107,6 +119,23 @@ public final class VrrpHealthFiles {
             throw new SystemCommandException(List.of("write", dir.toString()), e.toString());
         }
         return answers;
+    }
+
+    /**
+     * Agent stop: every instance that may hold its VIP says {@code stopping} until
+     * {@code nowMillis + RESTART_GRACE_MS}, so a restart does not move the VIP; a successor overwrites it.
+     */
+    public void stopping(long nowMillis) throws SystemCommandException {
+        long until = (nowMillis + RESTART_GRACE_MS + 999) / 1000;
+        try {
+            for (Map.Entry<String, Boolean> entry : written.entrySet()) {
+                if (entry.getValue()) {
+                    writeIfChanged(dir.resolve(entry.getKey() + ".health"), pid + " stopping " + until + "\n");
+                }
+            }
+        } catch (IOException e) {
+            throw new SystemCommandException(List.of("write", dir.toString()), e.toString());
+        }
     }
 
     /** Atomic: keepalived may read while the agent writes. */

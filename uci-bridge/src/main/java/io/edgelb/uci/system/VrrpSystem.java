@@ -48,6 +48,18 @@ public final class VrrpSystem {
         return !health.equals(before);
     }
 
+    /** Agent stop: keep the VIPs for a restart's grace, then keepalived gives them up. */
+    public void stopping(long nowMillis) {
+        if (applied.isEmpty()) {
+            return;
+        }
+        try {
+            files.stopping(nowMillis);
+        } catch (SystemCommandException e) {
+            org.tinylog.Logger.error("could not mark the VRRP health answers as stopping: {}", e.getMessage());
+        }
+    }
+
     boolean active() {
         return !applied.isEmpty();
     }
