@@ -55,9 +55,11 @@ class EdgelbProviderDriver(provider_base.ProviderDriver):
         self._hub.changed('loadbalancer', lb_id, 'delete', lb_id)
 
     def loadbalancer_failover(self, loadbalancer_id):
-        msg = 'edgelb does not support loadbalancer failover yet'
-        raise exceptions.NotImplementedError(user_fault_string=msg,
-                                             operator_fault_string=msg)
+        # On a router pair (a zone with "vrrp") the hub swaps the routers'
+        # roles; on one router there is nothing to fail over to, and the hub
+        # completes the request as it is.
+        self._hub.changed('loadbalancer', loadbalancer_id, 'failover',
+                          loadbalancer_id)
 
     # Listeners
     def listener_create(self, listener):

@@ -83,9 +83,10 @@ class DriverTest(unittest.TestCase):
                 pool_id=PO, protocol='TCP', healthmonitor=dm.HealthMonitor(type='PING')))])
         self.refused('health monitor type PING', call=lambda: self.driver.loadbalancer_create(lb))
 
-    def test_failover_not_implemented(self):
-        with self.assertRaises(exceptions.NotImplementedError):
-            self.driver.loadbalancer_failover(LB)
+    def test_failover_tells_the_hub_to_swap_the_pair(self):
+        self.driver.loadbalancer_failover(LB)
+        self.assertEqual([('/api/octavia/changes', {'object': 'loadbalancer', 'id': LB, 'action': 'failover',
+                                                    'loadbalancer_id': LB})], self.hub.posts)
         with self.assertRaises(exceptions.NotImplementedError):
             self.driver.create_vip_port(LB, 'p', {})
 
@@ -106,6 +107,24 @@ class DriverTest(unittest.TestCase):
                'id': ({'agents': ['-r1']}, '-r1'),
                'long': ({'agents': ['r' * 64]}, 'not an agent id'),
                'dup': ({'agents': ['r1', 'r1']}, 'twice')}
+        for label, (meta, name) in bad.items():
+            with self.subTest(label):
+                self.refused(name, call=lambda: self.driver.validate_availability_zone(meta))
+
+    def test_router_pair_zone_validated(self):
+        self.assertIn('vrrp', self.driver.get_supported_availability_zone_metadata())
+        good = {'device': 'eth1', 'prefix': 24, 'advert_int': 0.5,
+                'addresses': {'r1': '198.51.100.1', 'r2': '198.51.100.2'}}
+        self.driver.validate_availability_zone({'agents': ['r1', 'r2'], 'vrrp': good})
+        bad = {'three': ({'agents': ['r1', 'r2', 'r3'], 'vrrp': good}, 'exactly two agents'),
+               'device': ({'agents': ['r1', 'r2'], 'vrrp': dict(good, device='eth1; reboot')}, 'vrrp.device'),
+               'prefix': ({'agents': ['r1', 'r2'], 'vrrp': dict(good, prefix=True)}, 'vrrp.prefix'),
+               'advert': ({'agents': ['r1', 'r2'], 'vrrp': dict(good, advert_int=0)}, 'vrrp.advert_int'),
+               'address': ({'agents': ['r1', 'r2'], 'vrrp': dict(good, addresses={'r1': '198.51.100.1',
+                                                                                  'r2': '<b>'})},
+                           'vrrp.addresses.r2'),
+               'key': ({'agents': ['r1', 'r2'], 'vrrp': dict(good, script='/bin/sh')}, 'script'),
+               'type': ({'agents': ['r1', 'r2'], 'vrrp': 'yes'}, 'vrrp must be')}
         for label, (meta, name) in bad.items():
             with self.subTest(label):
                 self.refused(name, call=lambda: self.driver.validate_availability_zone(meta))

@@ -76,4 +76,22 @@ public final class ObjectSchema {
                 o.string("domain_name", null),
                 o.bool("enabled", true));
     }
+
+    /** A {@code config vrrp} section, or a hub-delivered VRRP instance (ACTIVE_STANDBY pairs). */
+    public static VrrpInstance vrrp(String id, OptionSource o) {
+        return new VrrpInstance(id,
+                o.bool("enabled", true),
+                o.string("device", null),
+                o.requiredInteger("virtual_router_id"),
+                o.integer("priority", VrrpInstance.DEFAULT_PRIORITY),
+                o.list("vip"), // IPv4 and IPv6 in one instance
+                o.list("unicast_peer"),
+                o.string("unicast_src_ip", null),
+                o.seconds("advert_int", VrrpInstance.DEFAULT_ADVERT_INT_MS),
+                o.integer("version", VrrpInstance.DEFAULT_VERSION),
+                o.string("auth_pass", null),
+                o.bool("nopreempt", false),
+                o.seconds("preempt_delay", 0),
+                o.list("listener"));
+    }
 }

@@ -5,6 +5,7 @@ import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.Pool;
+import io.edgelb.model.VrrpInstance;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -53,7 +54,13 @@ public final class HubObjects {
                     h.maxRetries(), h.maxRetriesDown(), h.httpMethod(), h.urlPath(), h.expectedCodes(), h.domainName(),
                     h.enabled()));
         }
-        return new Config(hub.agent(), hub.hub(), listeners, pools, members, monitors, Map.of());
+        Map<String, VrrpInstance> vrrps = new LinkedHashMap<>();
+        for (VrrpInstance v : hub.vrrps().values()) {
+            vrrps.put(PREFIX + v.id(), new VrrpInstance(PREFIX + v.id(), v.enabled(), v.device(), v.virtualRouterId(),
+                    v.priority(), v.vips(), v.unicastPeers(), v.unicastSrcIp(), v.advertIntMs(), v.version(),
+                    v.authPass(), v.nopreempt(), v.preemptDelayMs(), v.listeners().stream().map(HubObjects::ref).toList()));
+        }
+        return new Config(hub.agent(), hub.hub(), listeners, pools, members, monitors, Map.of(), vrrps);
     }
 
     /** The local snapshot with the (namespaced) hub objects added; hub may be null (none). */
@@ -66,7 +73,7 @@ public final class HubObjects {
                 merged(local.pools(), namespacedHub.pools()),
                 merged(local.members(), namespacedHub.members()),
                 merged(local.healthMonitors(), namespacedHub.healthMonitors()),
-                local.vxlans(), local.vrrps());
+                local.vxlans(), merged(local.vrrps(), namespacedHub.vrrps()));
     }
 
     private static <T> Map<String, T> merged(Map<String, T> local, Map<String, T> hub) {

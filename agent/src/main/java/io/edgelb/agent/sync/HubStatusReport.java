@@ -104,13 +104,20 @@ public final class HubStatusReport {
                 listeners.add(copy(listener.asObject(), LISTENER_FIELDS));
             }
         }
+        JsonArray vrrp = new JsonArray();
+        for (JsonValue instance : array(agentStatus, "vrrp")) {
+            if (HubObjects.isHub(instance.asObject().getString("id", ""))) {
+                vrrp.add(copy(instance.asObject(), new String[] {"state"}));
+            }
+        }
         return Json.object().add("agent_id", agentId)
                 .add("version", agentStatus.getString("version", "?"))
                 .add("applied_revision", applied == null ? 0 : applied.revision())
                 .add("hub_instance", applied == null ? Json.NULL : Json.value(applied.instance()))
                 .add("last_apply_error", lastError == null ? Json.NULL : Json.value(lastError))
                 .add("listeners", listeners)
-                .add("members", members);
+                .add("members", members)
+                .add("vrrp", vrrp);
     }
 
     private static JsonObject copy(JsonObject from, String[] fields) {

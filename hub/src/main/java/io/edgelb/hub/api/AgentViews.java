@@ -29,6 +29,7 @@ final class AgentViews {
                 .add("in_sync", desired != null && applied == desired.revision())
                 .add("last_apply_error", error == null ? Json.NULL : error)
                 .add("health", health(status))
+                .add("vrrp", status.get("vrrp") == null ? new com.eclipsesource.json.JsonArray() : status.get("vrrp"))
                 .add("report_truncated", status.getBoolean("truncated", false));
     }
 

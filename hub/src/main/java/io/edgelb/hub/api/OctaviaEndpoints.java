@@ -25,7 +25,7 @@ final class OctaviaEndpoints {
     static final int MAX_CHANGE_BODY = 64 * 1024;
     private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{1,64}");
     private static final Set<String> OBJECTS = Set.of("loadbalancer", "listener", "pool", "member", "healthmonitor");
-    private static final Set<String> ACTIONS = Set.of("create", "update", "delete");
+    private static final Set<String> ACTIONS = Set.of("create", "update", "delete", "failover");
     private static final Pattern SINCE = Pattern.compile("0|[1-9][0-9]{0,18}");
 
     private OctaviaEndpoints() {
@@ -57,7 +57,14 @@ final class OctaviaEndpoints {
             HubApi.json(exchange, 400, HubApi.error(refused));
             return;
         }
-        octavia.changed();
+        JsonObject notice = bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()
+                ? new JsonObject() : Json.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).asObject();
+        if ("failover".equals(notice.getString("action", null)) && "loadbalancer".equals(notice.getString("object", null))
+                && notice.getString("id", null) != null) {
+            octavia.failover(notice.getString("id", null)); // a router pair swaps roles
+        } else {
+            octavia.changed();
+        }
         HubApi.json(exchange, 202, Json.object().add("accepted", true));
     }
 

@@ -52,6 +52,7 @@ final class OctaviaMapper {
     private final String provider;
     private final ZoneAgents zones;
     private final List<ProviderView.LoadBalancer> owned = new ArrayList<>();
+    private final RouterPairs pairs;
 
     /** lastActive: the ACTIVE versions remembered from the previous poll (by id). */
     OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive) {
@@ -61,6 +62,13 @@ final class OctaviaMapper {
     /** provider: whose load balancers the hub owns (null: none); zones: their availability zones' agents. */
     OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive, String provider,
                   ZoneAgents zones) {
+        this(tagPrefix, listenerAddress, lastActive, provider, zones, new RouterPairs());
+    }
+
+    /** pairs: the roles of router pairs (ACTIVE_STANDBY zones), kept by the source across polls. */
+    OctaviaMapper(String tagPrefix, String listenerAddress, Map<String, JsonObject> lastActive, String provider,
+                  ZoneAgents zones, RouterPairs pairs) {
+        this.pairs = pairs;
         this.tagPrefix = tagPrefix;
         this.listenerAddress = listenerAddress;
         this.lastActive = lastActive;
@@ -130,6 +138,15 @@ final class OctaviaMapper {
         List<JsonObject> pools = usable(objects.pools(), o -> ownedPools.contains(o.getString("id", "")));
         Set<String> usableLbs = new java.util.HashSet<>();
         usable(objects.loadBalancers(), this::owns).forEach(lb -> usableLbs.add(lb.getString("id", "")));
+        Map<String, Map<String, Integer>> vridsByZone = new HashMap<>();
+        for (JsonObject lb : objects.loadBalancers()) {
+            ZoneAgents.Zone zone = owns(lb) ? zoneOf(lb) : null;
+            if (zone != null && zone.pair() != null) {
+                vridsByZone.computeIfAbsent(text(lb, "availability_zone"), z -> RouterPairs.vrids(
+                        objects.loadBalancers().stream().filter(o -> owns(o) && z.equals(text(o, "availability_zone")))
+                                .toList()));
+            }
+        }
         Map<String, Map<String, Config>> parts = new LinkedHashMap<>();
         for (JsonObject raw : objects.loadBalancers()) {
             String lbId = raw.getString("id", "");
@@ -144,9 +161,10 @@ final class OctaviaMapper {
                                 List.of()), isOwned);
                     }
                 }
+                boolean onPair = isOwned && zoneOf(raw) != null && zoneOf(raw).pair() != null;
                 for (JsonObject listener : listeners) {
                     if (belongsTo(listener, lbId)) {
-                        listener(part, listener, lb);
+                        listener(part, listener, lb, onPair);
                     }
                 }
             }
@@ -158,16 +176,33 @@ final class OctaviaMapper {
                 if (refusal != null) {
                     notes.add("loadbalancer " + lbId + ": " + refusal + "; the load balancer is ERROR");
                 }
-                owned.add(OwnedLoadBalancer.view(raw, targets, refusal, io.edgelb.model.json.ConfigJson.encodeText(built),
-                        objects));
+                String fingerprint = io.edgelb.model.json.ConfigJson.encodeText(built);
+                if (zone != null && zone.pair() != null && zone.agents().size() == 2) {
+                    fingerprint += " master=" + pairs.master(lbId, zone.agents()); // a failover is a change to wait for
+                }
+                owned.add(OwnedLoadBalancer.view(raw, targets, refusal, fingerprint, objects));
             }
             if (!usableLbs.contains(lbId) || refusal != null) {
                 continue;
             }
+            ZoneAgents.Zone zone = isOwned ? zoneOf(raw) : null;
             for (String agent : targets) {
-                parts.computeIfAbsent(agent, a -> new LinkedHashMap<>()).put(lbId, built);
+                Config forAgent = built;
+                if (zone != null && zone.pair() != null && zone.agents().contains(agent)) {
+                    Integer vrid = vridsByZone.getOrDefault(text(raw, "availability_zone"), Map.of()).get(lbId);
+                    String vip = text(raw, "vip_address");
+                    if (vrid == null || vip == null) {
+                        notes.add("loadbalancer " + lbId + ": " + (vip == null ? "has no vip_address"
+                                : "more than 255 load balancers in its router pair's zone") + "; not on the pair");
+                        continue;
+                    }
+                    forAgent = new Config(built.agent(), built.hub(), built.listeners(), built.pools(), built.members(),
+                            built.healthMonitors(), Map.of(), Map.of(lbId, pairs.instance(lbId, vip, zone, agent, vrid)));
+                }
+                parts.computeIfAbsent(agent, a -> new LinkedHashMap<>()).put(lbId, forAgent);
             }
         }
+        pairs.retain(ownedLbs);
         return parts;
     }
 
@@ -228,7 +263,8 @@ final class OctaviaMapper {
         return false;
     }
 
-    private void listener(Builder b, JsonObject l, JsonObject lb) {
+    /** onPair: the load balancer's VIP moves between two routers, so its listeners listen on it whatever listener_address says. */
+    private void listener(Builder b, JsonObject l, JsonObject lb, boolean onPair) {
         String id = l.getString("id", "");
         String protocol = l.getString("protocol", "TCP");
         if (!Set.of("TCP", "HTTP", "HTTPS").contains(protocol)) {
@@ -238,7 +274,7 @@ final class OctaviaMapper {
         if (!protocol.equals("TCP")) {
             notes.add("listener " + id + ": " + protocol + " is relayed as TCP (no L7 policies or header insertion)");
         }
-        String address = listenerAddress.equals("vip") ? text(lb, "vip_address") : listenerAddress;
+        String address = listenerAddress.equals("vip") || onPair ? text(lb, "vip_address") : listenerAddress;
         String pool = text(l, "default_pool_id");
         if (pool != null && !b.pools.containsKey(pool)) {
             pool = null; // left out (unsupported or not ACTIVE): the listener refuses connections meanwhile

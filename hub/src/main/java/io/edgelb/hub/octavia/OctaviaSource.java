@@ -76,6 +76,12 @@ public final class OctaviaSource implements DesiredStateSource {
      * A provider driver said something changed: poll soon, and again a little later (Octavia
      * commits after it called the driver). Coalesced; polls run on the one source thread.
      */
+    /** {@code openstack loadbalancer failover} on a router pair: the routers swap roles at the next poll. */
+    public void failover(String loadBalancerId) {
+        pairs.failover(loadBalancerId);
+        changed();
+    }
+
     public void changed() {
         changePolls.request();
     }
@@ -103,6 +109,8 @@ public final class OctaviaSource implements DesiredStateSource {
     }
 
     private volatile long polls;
+    /** Roles of router pairs (ACTIVE_STANDBY); failovers come from API threads. */
+    private final RouterPairs pairs = new RouterPairs();
 
     private void poll() {
         polls++;
@@ -113,7 +121,7 @@ public final class OctaviaSource implements DesiredStateSource {
             OctaviaObjects objects = fetched.objects();
             long readAt = System.nanoTime();
             OctaviaMapper mapper = new OctaviaMapper(config.tagPrefix(), config.listenerAddress(), remembered,
-                    config.provider(), fetched.zones());
+                    config.provider(), fetched.zones(), pairs);
             Map<String, Map<String, Config>> parts = mapper.map(objects);
             remembered = mapper.remembered();
             Set<String> notes = new LinkedHashSet<>(mapper.notes());

@@ -8,6 +8,7 @@ import io.edgelb.model.HubSettings;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.Pool;
+import io.edgelb.model.VrrpInstance;
 import io.edgelb.model.Problem;
 import io.edgelb.model.json.ConfigJson;
 import java.util.HashMap;
@@ -94,13 +95,15 @@ final class RouterStateAssembler {
         Map<String, Pool> pools = new LinkedHashMap<>();
         Map<String, Member> members = new LinkedHashMap<>();
         Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
+        Map<String, VrrpInstance> vrrps = new LinkedHashMap<>();
         for (Config part : parts) {
             listeners.putAll(part.listeners());
             pools.putAll(part.pools());
             members.putAll(part.members());
             monitors.putAll(part.healthMonitors());
+            vrrps.putAll(part.vrrps());
         }
         return new Config(AgentSettings.defaults(), HubSettings.disabled(), listeners, pools, members, monitors,
-                Map.of());
+                Map.of(), vrrps);
     }
 }

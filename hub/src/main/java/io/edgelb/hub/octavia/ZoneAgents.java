@@ -19,9 +19,22 @@ import java.util.regex.Pattern;
 final class ZoneAgents {
     private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int MAX_AGENTS = 64;
+    private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
-    /** The agents of one zone, or why there are none. */
-    record Zone(List<String> agents, String error) {
+    /** The agents of one zone, or why there are none; {@code pair} when the zone is a VRRP router pair. */
+    record Zone(List<String> agents, String error, RouterPair pair) {
+        Zone(List<String> agents, String error) {
+            this(agents, error, null);
+        }
+    }
+
+    /**
+     * A zone of two routers that share each load balancer's VIP with VRRP (Octavia's ACTIVE_STANDBY):
+     * the kernel device the VIP lives on, its prefix length, the advertisement interval, and each
+     * router's own address on that device (the peers' unicast addresses). The first agent is the
+     * preferred master.
+     */
+    record RouterPair(String device, int prefix, long advertIntMs, Map<String, String> addresses) {
     }
 
     private final Map<String, Zone> byName = new HashMap<>();
@@ -86,7 +99,48 @@ final class ZoneAgents {
             }
             i++;
         }
-        return new Zone(List.copyOf(ids), null);
+        JsonValue vrrp = parsed.asObject().get("vrrp");
+        if (vrrp == null) {
+            return new Zone(List.copyOf(ids), null);
+        }
+        String problem = null;
+        RouterPair pair = null;
+        if (!vrrp.isObject()) {
+            problem = "vrrp is not an object";
+        } else if (ids.size() != 2) {
+            problem = "a vrrp zone names exactly two agents (a router pair), not " + ids.size();
+        } else {
+            JsonObject v = vrrp.asObject();
+            JsonValue device = v.get("device");
+            JsonValue prefix = v.get("prefix");
+            JsonValue advert = v.get("advert_int");
+            JsonValue addresses = v.get("addresses");
+            if (device == null || !device.isString() || !DEVICE.matcher(device.asString()).matches()) {
+                problem = "vrrp.device must be a kernel device name ([A-Za-z0-9_.-]{1,15})";
+            } else if (prefix == null || !prefix.isNumber() || prefix.asDouble() != Math.rint(prefix.asDouble())
+                    || prefix.asInt() < 1 || prefix.asInt() > 128) {
+                problem = "vrrp.prefix must be the VIP subnet's prefix length (1-128)";
+            } else if (advert != null && (!advert.isNumber() || advert.asDouble() < 0.01 || advert.asDouble() > 40.95)) {
+                problem = "vrrp.advert_int must be seconds, 0.01-40.95";
+            } else if (addresses == null || !addresses.isObject()) {
+                problem = "vrrp.addresses must map each agent to its own address on the device";
+            } else {
+                Map<String, String> own = new java.util.LinkedHashMap<>();
+                for (String agent : ids) {
+                    JsonValue address = addresses.asObject().get(agent);
+                    if (address == null || !address.isString() || io.edgelb.model.IpLiteral.tryParse(address.asString()) == null) {
+                        problem = "vrrp.addresses." + agent + " must be the router's own IP address on the device";
+                        break;
+                    }
+                    own.put(agent, address.asString());
+                }
+                if (problem == null) {
+                    long advertMs = advert == null ? 1000 : Math.round(advert.asDouble() * 100) * 10;
+                    pair = new RouterPair(device.asString(), prefix.asInt(), advertMs, Map.copyOf(own));
+                }
+            }
+        }
+        return problem != null ? new Zone(List.of(), where + ": " + problem) : new Zone(List.copyOf(ids), null, pair);
     }
 
     private static String abbreviate(String text) {

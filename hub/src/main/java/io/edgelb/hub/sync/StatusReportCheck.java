@@ -68,6 +68,8 @@ public final class StatusReportCheck {
         }
         out.add("listeners", entries(raw, "listeners", Map.of("state", WORD), false));
         out.add("members", entries(raw, "members", Map.of("operating_status", WORD, "pool", ID), true));
+        // Router pairs: which load balancer's VIP this router holds (MASTER), waits for (BACKUP) or cannot (FAULT).
+        out.add("vrrp", entries(raw, "vrrp", Map.of("state", WORD), false));
         return out;
     }
 

@@ -18,6 +18,7 @@ import io.edgelb.model.ObjectSchema;
 import io.edgelb.model.Pool;
 import io.edgelb.model.Problem;
 import io.edgelb.model.SessionPersistence;
+import io.edgelb.model.VrrpInstance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class ConfigJson {
     /** Ids the hub may use: what UCI allows plus '-', '.' and ':', which Octavia's UUIDs need. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
-    private static final List<String> KINDS = List.of("listeners", "pools", "members", "healthmonitors");
+    private static final List<String> KINDS = List.of("listeners", "pools", "members", "healthmonitors", "vrrps");
 
     private ConfigJson() {
     }
@@ -65,8 +66,32 @@ public final class ConfigJson {
         config.members().values().forEach(m -> members.add(m.id(), member(m)));
         JsonObject monitors = new JsonObject();
         config.healthMonitors().values().forEach(h -> monitors.add(h.id(), monitor(h)));
-        return Json.object().add("listeners", listeners).add("pools", pools).add("members", members)
+        JsonObject root = Json.object().add("listeners", listeners).add("pools", pools).add("members", members)
                 .add("healthmonitors", monitors);
+        if (!config.vrrps().isEmpty()) { // only then: states without VRRP encode as they always did
+            JsonObject vrrps = new JsonObject();
+            config.vrrps().values().forEach(v -> vrrps.add(v.id(), vrrp(v)));
+            root.add("vrrps", vrrps);
+        }
+        return root;
+    }
+
+    private static JsonObject vrrp(VrrpInstance v) {
+        JsonObject o = Json.object().add("enabled", v.enabled());
+        optional(o, "device", v.device());
+        o.add("virtual_router_id", v.virtualRouterId()).add("priority", v.priority()).add("vip", strings(v.vips()))
+                .add("unicast_peer", strings(v.unicastPeers()));
+        optional(o, "unicast_src_ip", v.unicastSrcIp());
+        o.add("advert_int", seconds(v.advertIntMs())).add("version", v.version());
+        optional(o, "auth_pass", v.authPass());
+        return o.add("nopreempt", v.nopreempt()).add("preempt_delay", seconds(v.preemptDelayMs()))
+                .add("listener", strings(v.listeners()));
+    }
+
+    private static JsonArray strings(List<String> values) {
+        JsonArray array = new JsonArray();
+        values.forEach(array::add);
+        return array;
     }
 
     public static String encodeText(Config config) {
@@ -154,9 +179,9 @@ public final class ConfigJson {
         JsonObject root = value.asObject();
         List<String> errors = new ArrayList<>();
         for (String name : root.names()) {
-            if (name.equals("vxlans") || name.equals("vrrps")) {
-                errors.add(JsonPath.describe(JsonPath.child(path, name), (name.equals("vxlans") ? "VXLAN links"
-                        : "VRRP instances") + " are configured on the router itself, not in this document"));
+            if (name.equals("vxlans")) {
+                errors.add(JsonPath.describe(JsonPath.child(path, name),
+                        "VXLAN links are configured on the router itself, not in this document"));
             } else if (!KINDS.contains(name)) {
                 errors.add(JsonPath.describe(JsonPath.child(path, name), "unknown field (expected "
                         + String.join(", ", KINDS) + ")"));
@@ -166,11 +191,13 @@ public final class ConfigJson {
         Map<String, Pool> pools = objects(root, path, "pools", ConfigLimits.MAX_POOLS, errors, ObjectSchema::pool);
         Map<String, Member> members = objects(root, path, "members", ConfigLimits.MAX_MEMBERS, errors, ObjectSchema::member);
         Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", ConfigLimits.MAX_HEALTHMONITORS, errors, ObjectSchema::monitor);
+        // A router pair's VIP (Octavia ACTIVE_STANDBY): the hub chooses roles, VRID and priorities.
+        Map<String, VrrpInstance> vrrps = objects(root, path, "vrrps", ConfigLimits.MAX_VRRPS, errors, ObjectSchema::vrrp);
         if (!errors.isEmpty()) {
             return new Decoded(null, errors, List.of());
         }
         Config config = new Config(AgentSettings.defaults(), HubSettings.disabled(), listeners, pools, members,
-                monitors, Map.of());
+                monitors, Map.of(), vrrps);
         List<String> warnings = new ArrayList<>();
         for (Problem problem : ConfigValidator.validate(config)) {
             if (problem.kind() == Kind.AGENT || problem.kind() == Kind.HUB) {

@@ -98,7 +98,7 @@ final class EdgelbMapper {
                 case MEMBER -> members.put(id, ObjectSchema.member(id, options));
                 case HEALTHMONITOR -> monitors.put(id, ObjectSchema.monitor(id, options));
                 case VXLAN -> vxlans.put(id, vxlan(id, options));
-                case VRRP -> vrrps.put(id, vrrp(id, options));
+                case VRRP -> vrrps.put(id, ObjectSchema.vrrp(id, options));
             }
             options.warnUnknown();
         }
@@ -226,22 +226,5 @@ final class EdgelbMapper {
                 o.list("neighbor"),
                 o.bool("learning", false),
                 enabled);
-    }
-
-    private static VrrpInstance vrrp(String id, OptionReader o) {
-        return new VrrpInstance(id,
-                o.bool("enabled", true),
-                o.string("device", null),
-                o.requiredInteger("virtual_router_id"),
-                o.integer("priority", VrrpInstance.DEFAULT_PRIORITY),
-                o.list("vip"), // IPv4 and IPv6 in one instance
-                o.list("unicast_peer"),
-                o.string("unicast_src_ip", null),
-                o.seconds("advert_int", VrrpInstance.DEFAULT_ADVERT_INT_MS),
-                o.integer("version", VrrpInstance.DEFAULT_VERSION),
-                o.string("auth_pass", null),
-                o.bool("nopreempt", false),
-                o.seconds("preempt_delay", 0),
-                o.list("listener"));
     }
 }

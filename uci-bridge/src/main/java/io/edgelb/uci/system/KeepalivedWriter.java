@@ -15,9 +15,15 @@ public interface KeepalivedWriter {
     /** Makes edgelb's part of keepalived's configuration exactly these (enabled) instances, then reloads it. */
     void apply(List<VrrpInstance> instances, VrrpHealthFiles health) throws SystemCommandException;
 
-    /** keepalived's names: one vrrp_instance and one vrrp_script per edgelb section. */
+    /**
+     * keepalived's names: one vrrp_instance and one vrrp_script per edgelb instance. They are UCI
+     * section names on OpenWrt, which cannot hold '-': a hub-delivered instance ({@code hub-<id>})
+     * becomes {@code edgelbhub_<id with _>}, which no local section name ({@code edgelb_NAME}) can be.
+     */
     static String instanceName(VrrpInstance vrrp) {
-        return "edgelb_" + vrrp.id();
+        String id = vrrp.id();
+        return id.startsWith("hub-") ? "edgelbhub_" + id.substring(4).replaceAll("[^A-Za-z0-9_]", "_")
+                : "edgelb_" + id;
     }
 
     /** Seconds as keepalived reads them: {@code 1}, {@code 0.25}. */
