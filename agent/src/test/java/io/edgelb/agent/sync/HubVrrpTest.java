@@ -24,7 +24,7 @@ class HubVrrpTest {
 
     @Test
     void aHubStateCarriesTheVipAndItsListenerFollowsIt() {
-        ConfigJson.Decoded decoded = ConfigJson.decode(STATE, "");
+        io.edgelb.model.json.Decoded decoded = ConfigJson.decode(STATE, "");
         assertEquals(List.of(), decoded.errors());
         Config composed = HubObjects.compose(Config.empty(), HubObjects.namespaced(decoded.config()));
         VrrpInstance vrrp = composed.vrrps().get("hub-lb-1");
@@ -36,7 +36,7 @@ class HubVrrpTest {
 
     @Test
     void aHostileVipFromTheHubIsRefusedWithItsPath() {
-        ConfigJson.Decoded decoded = ConfigJson.decode(STATE.replace("\"eth1\"", "\"eth1\\\" }\""), "");
+        io.edgelb.model.json.Decoded decoded = ConfigJson.decode(STATE.replace("\"eth1\"", "\"eth1\\\" }\""), "");
         assertTrue(decoded.errors().stream().anyMatch(e -> e.startsWith("vrrps.lb-1.device")), decoded.errors().toString());
     }
 }

@@ -59,10 +59,16 @@ final class HubTestbed {
     }
 
     void writeHubConfig(Path file, Path keyFile, int port, String api, JsonObject source) throws IOException {
+        writeHubConfig(file, keyFile, "127.0.0.1", port, api, source);
+    }
+
+    /** bindHost: where agents reach the hub (an address on a test bridge for agents in namespaces). */
+    void writeHubConfig(Path file, Path keyFile, String bindHost, int port, String api, JsonObject source)
+            throws IOException {
         JsonObject allow = new JsonObject();
         agentKeys.forEach((agent, k) -> allow.add(agent, k.publicKey()));
         JsonObject config = new JsonObject()
-                .add("bind", "tcp://127.0.0.1:" + port)
+                .add("bind", "tcp://" + bindHost + ":" + port)
                 .add("key_file", keyFile.toString())
                 .add("api", api)
                 .add("api_token_file", dir.resolve("hub-api.token").toString())
