@@ -233,6 +233,11 @@ final class VrrpBed implements AutoCloseable {
                 "--orig-port-dst", "80");
     }
 
+    /** Replaces a router's /etc/config/edgelb (the agent reads it at its next reload). */
+    void writeConfig(Router router, String text) throws IOException {
+        Files.writeString(dirs.get(router).resolve("edgelb"), text);
+    }
+
     AgentProcess startAgent(Router router) throws Exception {
         Path file = dirs.get(router).resolve("edgelb");
         Files.writeString(file, config(router));

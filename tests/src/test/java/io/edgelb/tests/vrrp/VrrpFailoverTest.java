@@ -127,6 +127,22 @@ class VrrpFailoverTest {
     }
 
     @Test
+    void removingTheVrrpSectionOnTheMasterHandsTheVipToTheBackup() throws Exception {
+        try (VrrpBed bed = VrrpBed.start(ADVERT_MS, false)) {
+            String config = bed.config(Router.A);
+            String without = config.substring(0, config.indexOf("config vrrp 'edge'"))
+                    + config.substring(config.indexOf("config listener 'web_http'"));
+            bed.writeConfig(Router.A, without);
+            bed.agent(Router.A).signal("HUP");
+            bed.agent(Router.A).awaitStatus(s -> s.get("vrrp").asArray().isEmpty() && s.getLong("generation", 0) == 2,
+                    Duration.ofSeconds(10), "A runs without its vrrp section");
+            bed.monitor.await(s -> s.soleHolder(Router.B, VrrpBed.VIPS), MOVE_BOUND.plusSeconds(5),
+                    "B holds the VIPs once A has no instance any more");
+            assertTrue(bed.keepalived(Router.A).isAlive(), "keepalived on A stays up with no edgelb instance");
+        }
+    }
+
+    @Test
     void aRecoveredMasterTakesTheVipBack() throws Exception {
         try (VrrpBed bed = VrrpBed.start(ADVERT_MS, false)) {
             bed.killAgent(Router.A);
