@@ -233,6 +233,10 @@ final class VrrpBed implements AutoCloseable {
                 "--orig-port-dst", "80");
     }
 
+    Path configFile(Router router) {
+        return dirs.get(router).resolve("edgelb");
+    }
+
     /** Replaces a router's /etc/config/edgelb (the agent reads it at its next reload). */
     void writeConfig(Router router, String text) throws IOException {
         Files.writeString(dirs.get(router).resolve("edgelb"), text);
@@ -245,6 +249,17 @@ final class VrrpBed implements AutoCloseable {
                 List.of("ip", "netns", "exec", pair.router(router)));
         agents.put(router, agent);
         return agent;
+    }
+
+    /** {@code edgelb ARGS...} (the agent jar's command line) inside a router's namespace: its output. */
+    String cli(Router router, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", pair.router(router),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", AgentProcess.jar().toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(30, TimeUnit.SECONDS);
+        return output;
     }
 
     AgentProcess agent(Router router) {

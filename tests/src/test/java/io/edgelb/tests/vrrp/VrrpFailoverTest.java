@@ -35,6 +35,10 @@ class VrrpFailoverTest {
         try (VrrpBed bed = VrrpBed.start(ADVERT_MS, false)) {
             assertState(bed.agent(Router.A), "MASTER");
             assertState(bed.agent(Router.B), "BACKUP");
+            // What an operator sees: edgelb status, the metrics.
+            String table = bed.cli(Router.A, "status", "--api", VrrpBed.API);
+            assertTrue(table.contains("VRRP") && table.matches("(?s).*edge\\s+MASTER\\s.*"), table);
+            assertTrue(bed.agent(Router.B).metrics().contains("edgelb_vrrp_state{vrrp=\"edge\",state=\"BACKUP\"} 1"));
             bed.startClient();
             bed.awaitSuccesses(0, 20, Duration.ofSeconds(10));
 
@@ -139,6 +143,23 @@ class VrrpFailoverTest {
             bed.monitor.await(s -> s.soleHolder(Router.B, VrrpBed.VIPS), MOVE_BOUND.plusSeconds(5),
                     "B holds the VIPs once A has no instance any more");
             assertTrue(bed.keepalived(Router.A).isAlive(), "keepalived on A stays up with no edgelb instance");
+        }
+    }
+
+    @Test
+    void checkNamesTheRoutersOwnProblemsAtTheirLines() throws Exception {
+        try (VrrpBed bed = VrrpBed.start(ADVERT_MS, false)) {
+            String config = bed.config(Router.A).replace("list vip '" + VrrpPair.VIP6_CIDR + "'",
+                    "list vip '192.0.2.100/24'");
+            bed.writeConfig(Router.A, config);
+            String out = bed.cli(Router.A, "check", "--config", bed.configFile(Router.A).toString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+                    bed.configFile(Router.A).toString()) + ":(\\d+): vrrp 'edge': vip 192.0.2.100/24 is not in a subnet"
+                    + " of eth1 \\(it has 198.51.100.1/24\\)").matcher(out);
+            assertTrue(m.find(), out);
+            assertTrue(config.split("\n", -1)[Integer.parseInt(m.group(1)) - 1].startsWith("\tlist vip '"),
+                    "the message points at the section's vip option");
+            assertTrue(out.contains("error(s); the configuration is not valid"), out);
         }
     }
 

@@ -53,9 +53,9 @@ public final class VrrpHostCheck implements Function<Config, List<Problem>> {
                 if (addresses == null) {
                     problems.add(Problem.warning(Kind.VRRP, vrrp.id(), vip.device() == null ? "device" : "vip",
                             "device " + device + " does not exist (yet); keepalived holds the VIPs once it does"));
-                } else if (!inSubnetOf(vip.address(), addresses)) {
+                } else if (!inSubnetOf(vip.address(), own(addresses, vrrp))) {
                     problems.add(Problem.error(Kind.VRRP, vrrp.id(), "vip", "vip " + vip.keepalivedText()
-                            + " is not in a subnet of " + device + " (" + describe(addresses, vip.address())
+                            + " is not in a subnet of " + device + " (" + describe(own(addresses, vrrp), vip.address())
                             + "); a VIP must be in the device's own network, or clients and the peer router cannot"
                             + " reach it"));
                 }
@@ -64,10 +64,15 @@ public final class VrrpHostCheck implements Function<Config, List<Problem>> {
         return problems;
     }
 
+    /** The device's own addresses: the instance's VIPs, held now on the master, prove nothing. */
+    private static List<InterfaceAddress> own(List<InterfaceAddress> addresses, VrrpInstance vrrp) {
+        List<InetAddress> vips = vrrp.vipAddresses();
+        return addresses.stream().filter(a -> !vips.contains(a.getAddress())).toList();
+    }
+
     private static boolean inSubnetOf(InetAddress vip, List<InterfaceAddress> addresses) {
         for (InterfaceAddress a : addresses) {
             if (a.getAddress().getClass() == vip.getClass() && !a.getAddress().isLinkLocalAddress()
-                    && !a.getAddress().equals(vip) // the VIP itself, held now as master, proves nothing
                     && samePrefix(a.getAddress().getAddress(), vip.getAddress(), a.getNetworkPrefixLength())) {
                 return true;
             }
@@ -88,8 +93,7 @@ public final class VrrpHostCheck implements Function<Config, List<Problem>> {
     private static String describe(List<InterfaceAddress> addresses, InetAddress vip) {
         List<String> own = new ArrayList<>();
         for (InterfaceAddress a : addresses) {
-            if (a.getAddress().getClass() == vip.getClass() && !a.getAddress().isLinkLocalAddress()
-                    && !a.getAddress().equals(vip)) {
+            if (a.getAddress().getClass() == vip.getClass() && !a.getAddress().isLinkLocalAddress()) {
                 own.add(IpLiteral.format(a.getAddress()) + "/" + a.getNetworkPrefixLength());
             }
         }
