@@ -279,6 +279,12 @@ echo "$conf_hash" > "$BASE/run/conf.sha256"
 
 # ---------------------------------------------------------------- 5. uwsgi helper
 write_uwsgi_ini() { # name port wsgi-file pyargv [env]
+  # Processes, not threads: Octavia's API talks to RabbitMQ through oslo.messaging on eventlet,
+  # whose greenlets cannot move between uwsgi threads ("greenlet.error: cannot switch to a
+  # different thread" stalled a request for 30 s with threads = 8). Four processes serve the
+  # hub's four parallel reads. A changed ini restarts a running API.
+  local old=""
+  [ -f "$BASE/uwsgi-$1.ini" ] && old=$(sha256sum < "$BASE/uwsgi-$1.ini")
   cat > "$BASE/uwsgi-$1.ini" <<EOF
 [uwsgi]
 plugins = python3
@@ -287,8 +293,8 @@ wsgi-file = $3
 ${4:+pyargv = $4}
 ${5:+env = $5}
 master = true
-processes = 1
-threads = 8
+processes = 4
+threads = 1
 enable-threads = true
 lazy-apps = true
 need-app = true
@@ -302,6 +308,7 @@ chdir = $BASE
 pidfile = $BASE/run/$1.pid
 name = $1
 EOF
+  if [ -n "$old" ] && [ "$old" != "$(sha256sum < "$BASE/uwsgi-$1.ini")" ]; then restart_pidfile "$1"; fi
 }
 start_uwsgi() { # name
   if ! alive "$BASE/run/$1.pid"; then
