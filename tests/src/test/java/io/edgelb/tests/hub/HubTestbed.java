@@ -192,6 +192,9 @@ final class HubTestbed {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = 20_000 + random.nextInt(12_000);
+            if (!claim(port, 1)) {
+                continue;
+            }
             try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
                 return port;
             } catch (IOException taken) {
@@ -202,6 +205,25 @@ final class HubTestbed {
     }
 
     /**
+     * Ports handed out in this JVM: free when probed, but bound only later (a hub binds P+1 of its
+     * pair after its API may have been given a port), so none is handed out twice. A CI run saw a
+     * hub's API port equal to its own updates port.
+     */
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+    private static synchronized boolean claim(int port, int count) {
+        for (int p = port; p < port + count; p++) {
+            if (HANDED_OUT.contains(p)) {
+                return false;
+            }
+        }
+        for (int p = port; p < port + count; p++) {
+            HANDED_OUT.add(p);
+        }
+        return true;
+    }
+
+    /**
      * P such that P and P+1 are free now, below the kernel's ephemeral range (32768 and up), so
      * that no outgoing connection of another process takes one of them before the hub binds.
      */
@@ -209,6 +231,9 @@ final class HubTestbed {
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = 20_000 + random.nextInt(12_000);
+            if (!claim(port, 2)) {
+                continue;
+            }
             try (ServerSocket first = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
                  ServerSocket next = new ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
                 return port;
