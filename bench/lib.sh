@@ -155,8 +155,8 @@ daemon off;
 master_process on;
 pid $WORK/$1.pid;
 error_log $2 warn;
-worker_rlimit_nofile 16384;
-events { worker_connections 8192; }
+worker_rlimit_nofile 20000;
+events { worker_connections 12288; }
 NGINX
 }
 # start_origin: nginx serving a FILE_BYTES file on PORT_ORIGIN and iperf3 -s on PORT_IPERF;

@@ -22,8 +22,9 @@ WRK_SECONDS=${WRK_SECONDS:-10}          # each measured wrk run
 IPERF_SECONDS=${IPERF_SECONDS:-5}       # each measured iperf3 run
 WARMUP_SECONDS=${WARMUP_SECONDS:-3}     # unmeasured wrk run per row (JIT, pools, caches)
 ROUNDS=${ROUNDS:-1}                     # run every row this often, interleaved; the table shows medians
-WRK_THREADS=${WRK_THREADS:-1}
-WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+WRK_THREADS=${WRK_THREADS:-2}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-64 1000}  # one keep-alive and one close run per count; the first is the main table's
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-4000}   # relayed connections held open, idle, to measure memory per connection (0: skip)
 FILE_BYTES=${FILE_BYTES:-1024}          # size of the static file the origin serves
 PORT_BASE=${PORT_BASE:-29180}           # relay http; +1 origin; +2 iperf3 server; +3 relay iperf; +9 agent api (below the ephemeral range)
 PIN=${PIN:-auto}                        # auto: pin when there are 2+ cores; 1 force; 0 never
@@ -35,14 +36,8 @@ UPDATE_README=${UPDATE_README:-auto}   # auto: only when every row ran; 1 always
 INSTALL=${INSTALL:-0}                   # 1: apt-get install missing tools (needs root)
 HAPROXY_SPLICE=${HAPROXY_SPLICE:-0}     # 1: give HAProxy "option splice-auto"
 
-BUILD=${BUILD:-1}                       # 0: never run maven, skip edgelb rows if the jar is missing
-AGENT_JAR=${AGENT_JAR:-$REPO_DIR/agent/target/edgelb-agent.jar}
-JAVA=${JAVA:-java}
-# Sized for a router: bench/edgelb-jvm.flags says why each flag is there. Set (even to "") to override.
-EDGELB_JVM_FLAGS=${EDGELB_JVM_FLAGS-$(grep -v '^#' "$BENCH_DIR/edgelb-jvm.flags" | tr -s ' \n' ' ' | sed 's/ $//')}
-EDGELB_ENV=${EDGELB_ENV-"MALLOC_ARENA_MAX=2"}   # environment of the java process ("" for none)
-EDGELB_WORKERS=${EDGELB_WORKERS:-1}
-EDGELB_CDS=${EDGELB_CDS:-1}             # 1: dump an AppCDS archive once per jar+JDK+flags, start with it; 0: JDK archive only
+
+. "$BENCH_DIR/edgelb.sh"   # the edgelb rows: their settings and how they start
 
 usage() {
     sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -50,10 +45,17 @@ usage() {
     echo "Settings (environment, current value):"
     sed -n '/^# Settings/,/^usage()/p' "${BASH_SOURCE[0]}" | grep -E '^[A-Z_]+=' | grep -vE '^(BENCH_DIR|REPO_DIR|ALL_ROWS)=' | sed 's/=.*//' |
         while read -r v; do printf '  %-18s %s\n' "$v" "${!v}"; done
+    edgelb_settings
 }
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
 if [[ $# -gt 0 ]]; then echo "relay.sh: no arguments expected (settings are environment variables; -h lists them)" >&2; exit 2; fi
 
+read -ra CONNECTION_COUNTS <<<"$WRK_CONNECTIONS"
+for c in "${CONNECTION_COUNTS[@]}"; do
+    [[ $c =~ ^[1-9][0-9]*$ ]] || { echo "relay.sh: WRK_CONNECTIONS must be connection counts, got '$WRK_CONNECTIONS'" >&2; exit 2; }
+done
+((${#CONNECTION_COUNTS[@]} > 0)) || { echo "relay.sh: WRK_CONNECTIONS is empty" >&2; exit 2; }
+[[ $IDLE_CONNECTIONS =~ ^[0-9]+$ ]] || { echo "relay.sh: IDLE_CONNECTIONS must be a count" >&2; exit 2; }
 PORT_RELAY=$PORT_BASE
 PORT_ORIGIN=$((PORT_BASE + 1))
 PORT_IPERF=$((PORT_BASE + 2))
@@ -146,7 +148,7 @@ start_haproxy() {
     cat >"$RUN/haproxy.cfg" <<EOF
 global
     nbthread 1
-    maxconn 4096
+    maxconn 9000
     log stderr format short local0 warning
 
 defaults
@@ -189,92 +191,6 @@ EOF
     RELAY_PID=$LAST_PID
 }
 
-edgelb_config() {  # edgelb_config FILE
-    mkdir -p "$WORK/edgelb-state"
-    cat >"$1" <<EOF
-config agent 'main'
-	option api '127.0.0.1:$PORT_API'
-	option state_dir '$WORK/edgelb-state'
-	option workers '$EDGELB_WORKERS'
-
-config listener 'bench'
-	option address '127.0.0.1'
-	option port '$PORT_RELAY'
-	option pool 'origin'
-
-config pool 'origin'
-	option lb_algorithm 'ROUND_ROBIN'
-
-config member 'origin_1'
-	option pool 'origin'
-	option address '127.0.0.1'
-	option protocol_port '$PORT_ORIGIN'
-
-config listener 'iperf'
-	option address '127.0.0.1'
-	option port '$PORT_RELAY_IPERF'
-	option pool 'iperf_server'
-
-config pool 'iperf_server'
-	option lb_algorithm 'ROUND_ROBIN'
-
-config member 'iperf_1'
-	option pool 'iperf_server'
-	option address '127.0.0.1'
-	option protocol_port '$PORT_IPERF'
-EOF
-}
-
-# Decided once per run: why edgelb rows cannot run, if they cannot.
-EDGELB_UNAVAILABLE=
-CDS_FLAGS=()
-prepare_edgelb() {
-    command -v "$JAVA" >/dev/null || { EDGELB_UNAVAILABLE="java not found ($JAVA)"; return; }
-    if [[ ! -f $AGENT_JAR ]]; then
-        if [[ $BUILD == 0 ]]; then
-            EDGELB_UNAVAILABLE="${AGENT_JAR#"$REPO_DIR"/} missing and BUILD=0"; return
-        fi
-        say "building the agent (mvn -q -DskipTests package; log: $RUN/build.log)"
-        if ! (cd "$REPO_DIR" && mvn -q -DskipTests package) >"$RUN/build.log" 2>&1; then
-            EDGELB_UNAVAILABLE="build failed: $(grep -m1 -E 'ERROR|BUILD FAILURE' "$RUN/build.log" | cut -c1-120)"
-            return
-        fi
-        [[ -f $AGENT_JAR ]] || { EDGELB_UNAVAILABLE="build produced no ${AGENT_JAR#"$REPO_DIR"/}"; return; }
-    fi
-    [[ $EDGELB_CDS == 1 ]] && prepare_cds
-}
-
-# An AppCDS archive for this jar, JDK and flag set (a mismatch makes the JVM ignore it), dumped
-# from a short real run so that the relay's classes are in it. No archive if the dump fails.
-prepare_cds() {
-    local sum archive
-    sum=$({ sha1sum <"$AGENT_JAR"; "$JAVA" -version 2>&1; echo "$EDGELB_JVM_FLAGS"; } | sha1sum | cut -c1-12)
-    archive="$BENCH_DIR/results/cds/edgelb-agent-$sum.jsa"
-    if [[ ! -f $archive ]]; then
-        mkdir -p "$(dirname "$archive")"
-        say "dumping AppCDS archive $archive"
-        edgelb_config "$RUN/edgelb-cds.uci"
-        local flags env_words; read -ra flags <<<"$EDGELB_JVM_FLAGS"; read -ra env_words <<<"$EDGELB_ENV"
-        spawn "$RUN/edgelb-cds.log" "${PIN_RELAY[@]}" env "${env_words[@]}" "$JAVA" "${flags[@]}" \
-            "-XX:ArchiveClassesAtExit=$archive" -jar "$AGENT_JAR" run --config "$RUN/edgelb-cds.uci"
-        local pid=$LAST_PID
-        if wait_listening "$PORT_RELAY" "$pid" "$START_TIMEOUT_MS" >/dev/null; then
-            run_bounded "$RUN/edgelb-cds-wrk.log" 1 wrk -t1 -c4 -d1s "http://127.0.0.1:$PORT_RELAY/file.bin" >/dev/null
-        fi
-        stop "$pid"
-    fi
-    if [[ -f $archive ]]; then CDS_FLAGS=("-XX:SharedArchiveFile=$archive"); else say "no CDS archive; starting without"; fi
-}
-
-start_edgelb() {  # start_edgelb nio|epoll
-    [[ -n $EDGELB_UNAVAILABLE ]] && { SKIP=$EDGELB_UNAVAILABLE; return; }
-    edgelb_config "$RUN/edgelb-$1.uci"
-    local flags env_words; read -ra flags <<<"$EDGELB_JVM_FLAGS"; read -ra env_words <<<"$EDGELB_ENV"
-    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" env "${env_words[@]}" "$JAVA" "${flags[@]}" "${CDS_FLAGS[@]}" \
-        "-Dedgelb.transport=$1" -jar "$AGENT_JAR" run --config "$RUN/edgelb-$1.uci"
-    RELAY_PID=$LAST_PID
-}
-
 # ---------------------------------------------------------------------------------------------
 # Loads
 # ---------------------------------------------------------------------------------------------
@@ -287,6 +203,35 @@ put() {
     R["$1.$2#$ROUND"]=$3; SEEN["$1.$2"]=1
     printf '%s\t%s\t%s\t%s\n' "$ROUND" "$1" "$2" "$3" >>"$RUN/results.tsv"
 }
+# measure_idle_connections ROW PORT: memory per relayed connection. IDLE_CONNECTIONS clients
+# connect and send nothing; once the relay holds as many connections to the origin, the growth
+# of its RSS and private RSS divided by the count is the cost of one (both its sockets included).
+measure_idle_connections() {
+    local row=$1 port=$2 pids rss0 anon0 rss1 anon1 n=$IDLE_CONNECTIONS
+    read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
+    rss0=$(status_kb VmRSS "${pids[@]}"); anon0=$(status_kb RssAnon "${pids[@]}")
+    local base; base=$(ss -Htn state established "dport = :$PORT_ORIGIN" | wc -l)
+    spawn "$RUN/$TAG-idle.log" "${PIN_LOAD[@]}" python3 "$BENCH_DIR/hold-connections.py" 127.0.0.1 "$port" "$n" 60
+    local holder=$LAST_PID held=0 last=-1 still=0 deadline=$(( $(now_us) + 30000000 ))
+    while (( $(now_us) < deadline )); do
+        held=$(( $(ss -Htn state established "dport = :$PORT_ORIGIN" | wc -l) - base ))
+        (( held >= n )) && break
+        if (( held == last )); then still=$((still + 1)); else still=0; last=$held; fi
+        (( still >= 10 && held >= n - n / 100 )) && break   # steady for 2 s and within 1 %
+        kill -0 "$holder" 2>/dev/null || break
+        nap 0.2
+    done
+    # A connection of the loads before may still be closing when base was counted: allow 1 %.
+    if (( held < n - n / 100 )); then
+        stop "$holder"; put "$row" idle_conn.failed "only $held of $n connections reached the origin"; return 1
+    fi
+    nap 1   # let lazily allocated per-connection state settle
+    rss1=$(status_kb VmRSS "${pids[@]}"); anon1=$(status_kb RssAnon "${pids[@]}")
+    stop "$holder"
+    put "$row" idle_conn.kib_each "$(calc '%.2f' '(b - a) / n' "a=$rss0" "b=$rss1" "n=$held")"
+    put "$row" idle_conn.anon_kib_each "$(calc '%.2f' '(b - a) / n' "a=$anon0" "b=$anon1" "n=$held")"
+}
+
 summarise() {
     local rk r v nums last
     for rk in "${!SEEN[@]}"; do
@@ -309,18 +254,18 @@ summarise() {
     # A row skipped in some rounds but measured in others keeps its figures.
     local row
     for row in $ROWS; do
-        [[ -n ${R["$row.skipped"]:-} && -n ${R["$row.keepalive.rps"]:-}${R["$row.iperf1.gbps"]:-} ]] &&
+        [[ -n ${R["$row.skipped"]:-} && -n ${R["$row.keepalive${CONNECTION_COUNTS[0]}.rps"]:-}${R["$row.iperf1.gbps"]:-} ]] &&
             R["$row.skipped"]=
     done
 }
 
-# measure_wrk ROW NAME PORT SECONDS [wrk args...]: req/s, p99 and relay CPU per 10k requests.
+# measure_wrk ROW NAME PORT SECONDS CONNECTIONS [wrk args...]: req/s, p99 and relay CPU per 10k requests.
 measure_wrk() {
-    local row=$1 name=$2 port=$3 secs=$4; shift 4
+    local row=$1 name=$2 port=$3 secs=$4 conns=$5; shift 5
     local log="$RUN/$TAG-wrk-$name.log" pids c0 c1 line
     read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
     c0=$(cpu_ticks "${pids[@]}")
-    run_bounded "$log" "$secs" wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${secs}s" --timeout 5s \
+    run_bounded "$log" "$secs" wrk -t"$WRK_THREADS" -c"$conns" -d"${secs}s" --timeout 5s \
         -s "$WRK_LUA" "$@" "http://127.0.0.1:$port/file.bin"
     c1=$(cpu_ticks "${pids[@]}")
     if [[ -n $RELAY_PID ]] && ! alive "${pids[@]}"; then put "$row" "$name.failed" "relay exited"; return 1; fi
@@ -363,18 +308,42 @@ measure_iperf() {
 # ---------------------------------------------------------------------------------------------
 # One row
 # ---------------------------------------------------------------------------------------------
-run_row() {
-    local row=$1 port=$PORT_RELAY iport=$PORT_RELAY_IPERF ms rc
-    RELAY_PID=; SKIP=; TAG=$row
-    if (( ROUNDS > 1 )); then TAG="$row.r$ROUND"; say "row $row, round $ROUND of $ROUNDS"; else say "row $row"; fi
-    case $row in
-        direct) port=$PORT_ORIGIN; iport=$PORT_IPERF ;;
+# start_row ROW: starts the row's relay (RELAY_PID) or sets SKIP; nothing for direct.
+start_row() {
+    case $1 in
+        direct) ;;
         haproxy) start_haproxy ;;
         nginx-stream) nginx_has_stream && start_nginx_stream || SKIP="nginx has no stream module (apt-get install libnginx-mod-stream)" ;;
         edgelb-epoll) start_edgelb epoll ;;
         edgelb-nio) start_edgelb nio ;;
         *) SKIP="unknown row (expected direct, edgelb-epoll, edgelb-nio, haproxy or nginx-stream)" ;;
     esac
+}
+
+# idle_connections_row ROW: memory per relayed connection on a fresh relay of the row, started
+# again for it: measured after the loads, it would hide in heap and malloc space they left free.
+idle_connections_row() {
+    local row=$1
+    RELAY_PID=; SKIP=
+    TAG="${TAG}-idle"
+    start_row "$row"
+    [[ -z $SKIP && -n $RELAY_PID ]] || return 0
+    if wait_listening "$PORT_RELAY" "$RELAY_PID" "$START_TIMEOUT_MS" >/dev/null; then
+        [[ $row == nginx-stream ]] && for _ in {1..100}; do [[ -n $(pgrep -P "$RELAY_PID") ]] && break; nap 0.02; done
+        nap 1
+        measure_idle_connections "$row" "$PORT_RELAY"
+    else
+        put "$row" idle_conn.failed "the relay did not listen again"
+    fi
+    stop "$RELAY_PID"; RELAY_PID=
+}
+
+run_row() {
+    local row=$1 port=$PORT_RELAY iport=$PORT_RELAY_IPERF ms rc
+    RELAY_PID=; SKIP=; TAG=$row
+    if (( ROUNDS > 1 )); then TAG="$row.r$ROUND"; say "row $row, round $ROUND of $ROUNDS"; else say "row $row"; fi
+    case $row in direct) port=$PORT_ORIGIN; iport=$PORT_IPERF ;; esac
+    start_row "$row"
     if [[ -n $SKIP ]]; then put "$row" skipped "$SKIP"; say "  skipped: $SKIP"; return; fi
     local wall0 machine0 ours0; wall0=$(now_us); machine0=$(ticks_machine); ours0=$(ticks_ours)
 
@@ -401,16 +370,23 @@ run_row() {
         fi
         local pids; read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
         put "$row" pids "${pids[*]}"
+        # Idle: listening, one connection served (the probe above), nothing else yet.
+        nap 1
+        put "$row" idle_rss_mib "$(calc '%.1f' 'k / 1024' "k=$(status_kb VmRSS "${pids[@]}")")"
+        put "$row" idle_anon_mib "$(calc '%.1f' 'k / 1024' "k=$(status_kb RssAnon "${pids[@]}")")"
         start_sampler "$RUN/$TAG-rssanon-peak" "${pids[@]}"
     fi
 
     # Each load runs only while the relay lives; a dead relay fails the rest of the row.
     up() { [[ -z $RELAY_PID ]] || alive "$RELAY_PID"; }
-    (( WARMUP_SECONDS > 0 )) && up && measure_wrk "$row" warmup "$port" "$WARMUP_SECONDS"
+    (( WARMUP_SECONDS > 0 )) && up && measure_wrk "$row" warmup "$port" "$WARMUP_SECONDS" "${CONNECTION_COUNTS[0]}"
     up && measure_iperf "$row" 1 "$iport"
     up && measure_iperf "$row" 4 "$iport"
-    up && measure_wrk "$row" keepalive "$port" "$WRK_SECONDS"
-    up && measure_wrk "$row" close "$port" "$WRK_SECONDS" -H "Connection: close"
+    local c
+    for c in "${CONNECTION_COUNTS[@]}"; do
+        up && measure_wrk "$row" "keepalive$c" "$port" "$WRK_SECONDS" "$c"
+        up && measure_wrk "$row" "close$c" "$port" "$WRK_SECONDS" "$c" -H "Connection: close"
+    done
     put "$row" others_cores "$(calc '%.2f' '((m1 - m0) - (o1 - o0)) / hz / ((w1 - w0) / 1e6)' \
         "m0=$machine0" "m1=$(ticks_machine)" "o0=$ours0" "o1=$(ticks_ours)" "hz=$CLK_TCK" "w0=$wall0" "w1=$(now_us)")"
 
@@ -425,6 +401,7 @@ run_row() {
             put "$row" died "relay process exited during the run (see $TAG.log)"
         fi
         stop "$RELAY_PID"; RELAY_PID=
+        (( IDLE_CONNECTIONS > 0 )) && idle_connections_row "$row"
     fi
 }
 
@@ -437,21 +414,33 @@ rps_cell() {  # req/s with the error count when there were errors
     echo "$v"
 }
 table() {
-    echo "| row | iperf3 1 stream Gbit/s | iperf3 4 streams Gbit/s | CPU s/Gbit (1 / 4) | keep-alive req/s | keep-alive p99 ms | keep-alive CPU s/10k req | close req/s | close p99 ms | close CPU s/10k req | peak RSS MiB | peak private RSS MiB | listening after ms |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| row | iperf3 1 stream Gbit/s | iperf3 4 streams Gbit/s | CPU s/Gbit (1 / 4) | idle RSS / private MiB | peak RSS MiB | peak private RSS MiB | per idle connection KiB (RSS / private) | listening after ms |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     local row s
     for row in $ROWS; do
         s=$(get "$row" skipped)
         if [[ -n $s ]]; then
-            echo "| $row | skipped: $s | | | | | | | | | | | |"; continue
+            echo "| $row | skipped: $s | | | | | | | |"; continue
         fi
         local note=""; [[ -n $(get "$row" died) ]] && note=" (died)"
-        printf '| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        printf '| %s | %s | %s | %s / %s | %s / %s | %s | %s | %s / %s | %s |\n' \
             "$row$note" "$(cell "$row" iperf1.gbps)" "$(cell "$row" iperf4.gbps)" \
             "$(cell "$row" iperf1.cpu_per_gbit)" "$(cell "$row" iperf4.cpu_per_gbit)" \
-            "$(rps_cell "$row" keepalive)" "$(cell "$row" keepalive.p99_ms)" "$(cell "$row" keepalive.cpu_per_10k)" \
-            "$(rps_cell "$row" close)" "$(cell "$row" close.p99_ms)" "$(cell "$row" close.cpu_per_10k)" \
-            "$(cell "$row" vmhwm_mib)" "$(cell "$row" rssanon_mib)" "$(cell "$row" listen_ms)"
+            "$(cell "$row" idle_rss_mib)" "$(cell "$row" idle_anon_mib)" \
+            "$(cell "$row" vmhwm_mib)" "$(cell "$row" rssanon_mib)" \
+            "$(cell "$row" idle_conn.kib_each)" "$(cell "$row" idle_conn.anon_kib_each)" "$(cell "$row" listen_ms)"
+    done
+    echo
+    echo "| row | connections | keep-alive req/s | keep-alive p99 ms | keep-alive CPU s/10k req | close req/s | close p99 ms | close CPU s/10k req |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    local c
+    for row in $ROWS; do
+        [[ -n $(get "$row" skipped) ]] && continue
+        for c in "${CONNECTION_COUNTS[@]}"; do
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$row" "$c" \
+                "$(rps_cell "$row" "keepalive$c")" "$(cell "$row" "keepalive$c.p99_ms")" "$(cell "$row" "keepalive$c.cpu_per_10k")" \
+                "$(rps_cell "$row" "close$c")" "$(cell "$row" "close$c.p99_ms")" "$(cell "$row" "close$c.cpu_per_10k")"
+        done
     done
 }
 
@@ -470,13 +459,22 @@ targets() {
     local header="| target |" rule="|---|"
     for row in "${rows[@]}"; do header+=" $row |"; rule+=":-:|"; done
     echo "$header"; echo "$rule"
-    target_line "CPU per request, keep-alive ≤ 1 × HAProxy" vs_haproxy keepalive.cpu_per_10k 1
-    target_line "CPU per request, close ≤ 1 × HAProxy" vs_haproxy close.cpu_per_10k 1
-    target_line "CPU per Gbit, 1 stream ≤ 1 × HAProxy" vs_haproxy iperf1.cpu_per_gbit 1
-    target_line "CPU per Gbit, 4 streams ≤ 1 × HAProxy" vs_haproxy iperf4.cpu_per_gbit 1
-    target_line "keep-alive p99 ≤ 1.2 × HAProxy" vs_haproxy keepalive.p99_ms 1.2
+    local c first=${CONNECTION_COUNTS[0]}
+    for c in "${CONNECTION_COUNTS[@]}"; do
+        target_line "CPU per new connection (close), $c conns ≤ 1 × HAProxy" vs_haproxy "close$c.cpu_per_10k" 1
+        target_line "CPU per keep-alive request, $c conns ≤ 1 × HAProxy" vs_haproxy "keepalive$c.cpu_per_10k" 1
+    done
+    target_line "keep-alive p99, $first conns ≤ 1.2 × HAProxy" vs_haproxy "keepalive$first.p99_ms" 1.2
+    for c in "${CONNECTION_COUNTS[@]:1}"; do
+        target_line "no p99 cliff: keep-alive p99, $c conns ≤ 1.2 × HAProxy" vs_haproxy "keepalive$c.p99_ms" 1.2
+    done
     target_line "peak RSS ≤ 48 MiB" at_most vmhwm_mib 48 " MiB"
     target_line "peak private RSS ≤ 24 MiB" at_most rssanon_mib 24 " MiB"
+    target_line "idle RSS ≤ 40 MiB" at_most idle_rss_mib 40 " MiB"
+    target_line "RSS per idle relayed connection ≤ 1.2 × HAProxy" vs_haproxy idle_conn.kib_each 1.2
+    target_line "2 event loops on 2 cores: new connections/s ≥ 1.8 × 1 loop" scaling
+    target_line "no regression: CPU per Gbit, 1 stream ≤ 1 × HAProxy" vs_haproxy iperf1.cpu_per_gbit 1
+    target_line "no regression: CPU per Gbit, 4 streams ≤ 1 × HAProxy" vs_haproxy iperf4.cpu_per_gbit 1
     target_line "listening within 1000 ms" at_most listen_ms 1000 " ms"
 }
 # target_line LABEL CHECK ARGS...: one table line, CHECK ROW ARGS... printing each cell.
@@ -486,6 +484,9 @@ target_line() {
     for row in "${rows[@]}"; do out+=" $("$check" "$row" "$@") |"; done
     echo "$out"
 }
+# scaling ROW: not measured here. The relay's two cores need two more for the load (wrk and the
+# origin) or the load side is what the figure measures; this bench pins the relay to one core.
+scaling() { echo "? needs 4+ cores, not measured"; }
 vs_haproxy() { judge "$(ratio "$(get "$1" "$2")" "$(get haproxy "$2")")" "$3" "×"; }
 at_most() { judge "$(get "$1" "$2")" "$3" "$4"; }
 
@@ -496,7 +497,7 @@ machine() {
     echo "- JDK: ${jdk:-none}"
     echo "- tools: $(haproxy -v 2>/dev/null | head -1 | awk '{print "HAProxy " $3}'), $(nginx -v 2>&1 | sed 's|.*/|nginx |'), $(wrk -v 2>&1 | head -1 | awk '{print $1 " " $2}'), $(iperf3 -v 2>/dev/null | head -1 | awk '{print $1 " " $2}')"
     echo "- rounds: $ROUNDS (figures are medians over rounds when more than 1)"
-    echo "- load: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS, ${WRK_SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, ${FILE_BYTES}-byte file; iperf3 ${IPERF_SECONDS} s per run"
+    echo "- load: wrk -t$WRK_THREADS with ${CONNECTION_COUNTS[*]} connections, ${WRK_SECONDS} s per run after ${WARMUP_SECONDS} s warm-up, ${FILE_BYTES}-byte file; iperf3 ${IPERF_SECONDS} s per run"
     if [[ $PIN == 1 ]]; then
         echo "- pinning: relay on CPU $RELAY_CPU; wrk, iperf3 client and server, origin nginx on CPU $LOAD_CPU"
     else
