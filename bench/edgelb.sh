@@ -19,38 +19,7 @@ edgelb_settings() {
 
 edgelb_config() {  # edgelb_config FILE
     mkdir -p "$WORK/edgelb-state"
-    cat >"$1" <<EOF
-config agent 'main'
-	option api '127.0.0.1:$PORT_API'
-	option state_dir '$WORK/edgelb-state'
-	option workers '$EDGELB_WORKERS'
-
-config listener 'bench'
-	option address '127.0.0.1'
-	option port '$PORT_RELAY'
-	option pool 'origin'
-
-config pool 'origin'
-	option lb_algorithm 'ROUND_ROBIN'
-
-config member 'origin_1'
-	option pool 'origin'
-	option address '127.0.0.1'
-	option protocol_port '$PORT_ORIGIN'
-
-config listener 'iperf'
-	option address '127.0.0.1'
-	option port '$PORT_RELAY_IPERF'
-	option pool 'iperf_server'
-
-config pool 'iperf_server'
-	option lb_algorithm 'ROUND_ROBIN'
-
-config member 'iperf_1'
-	option pool 'iperf_server'
-	option address '127.0.0.1'
-	option protocol_port '$PORT_IPERF'
-EOF
+    bench_uci "$1" "$WORK/edgelb-state" "$EDGELB_WORKERS"
 }
 
 # Decided once per run: why edgelb rows cannot run, if they cannot.

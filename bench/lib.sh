@@ -1,8 +1,8 @@
 # lib.sh: what the bench scripts share — messages, arithmetic, sleeping without a child,
 # processes that are always ended however the script exits, /proc readings, pinning, the origin
 # nginx and iperf3 server, wrk's result line, and the report's cells and README block. Sourced by
-# relay.sh and packages.sh (set -uo pipefail there) after their settings: the functions read
-# WORK, RUN, PORT_*, PIN*, FILE_BYTES and R from the caller.
+# relay.sh, soak.sh, profile.sh and packages.sh (set -uo pipefail there) after their settings: the
+# functions read WORK, RUN, PORT_*, PIN*, FILE_BYTES and R from the caller.
 
 BENCH_NAME=${BENCH_NAME:-$(basename "$0")}
 say() { printf '[%s %(%H:%M:%S)T] %s\n' "$BENCH_NAME" -1 "$*" >&2; }
@@ -18,6 +18,36 @@ calc() {
 # Sleep without a child process (a read that times out on a private FIFO).
 SLEEP_FD=
 nap() { if [[ -n $SLEEP_FD ]]; then read -r -t "$1" -u "$SLEEP_FD" _; else sleep "$1"; fi; true; }
+
+# ---------------------------------------------------------------------------------------------
+# Command line: every script takes its settings from the environment and no arguments
+# ---------------------------------------------------------------------------------------------
+# print_usage SCRIPT FIRST LAST END_REGEX [SKIP...]: lines FIRST..LAST of SCRIPT's header comment,
+# then every setting (NAME=${...}) between its "# Settings" line and the line matching END_REGEX,
+# with its current value, except the SKIP names.
+print_usage() {
+    local script=$1 first=$2 last=$3 end=$4 v; shift 4
+    sed -n "${first},${last}p" "$script" | sed 's/^# \{0,1\}//'
+    echo
+    echo "Settings (environment, current value):"
+    sed -n "/^# Settings/,/$end/p" "$script" | grep -E '^[A-Z_]+=' | sed 's/=.*//' |
+        grep -vxF -e BENCH_DIR -e REPO_DIR "${@/#/-e}" | while read -r v; do printf '  %-20s %s\n' "$v" "${!v}"; done
+}
+# no_arguments ARGS...: refuse arguments (settings are environment variables).
+no_arguments() {
+    [[ $# -eq 0 ]] && return 0
+    echo "$BENCH_NAME: no arguments expected (settings are environment variables; -h lists them)" >&2
+    exit 2
+}
+# set_ports: the ports of the bench topology, all from PORT_BASE (below the ephemeral range):
+# relay http, +1 origin, +2 iperf3 server, +3 relay to iperf3, +9 agent API.
+set_ports() {
+    PORT_RELAY=$PORT_BASE
+    PORT_ORIGIN=$((PORT_BASE + 1))
+    PORT_IPERF=$((PORT_BASE + 2))
+    PORT_RELAY_IPERF=$((PORT_BASE + 3))
+    PORT_API=$((PORT_BASE + 9))
+}
 
 # ---------------------------------------------------------------------------------------------
 # Processes: every one we start is recorded and ended on exit, however we exit.
@@ -193,6 +223,42 @@ NGINX
     spawn "$RUN/iperf3-server.log" "${PIN_LOAD[@]}" iperf3 -s -B 127.0.0.1 -p "$PORT_IPERF"
     IPERF_PID=$LAST_PID
     wait_listening "$PORT_IPERF" "$IPERF_PID" 5000 >/dev/null || die "iperf3 server did not start: $(tail -3 "$RUN/iperf3-server.log")"
+}
+# bench_uci FILE STATE_DIR WORKERS: the agent's UCI configuration of the bench topology: a
+# listener on PORT_RELAY to the origin, one on PORT_RELAY_IPERF to the iperf3 server.
+bench_uci() {
+    cat >"$1" <<EOF
+config agent 'main'
+	option api '127.0.0.1:$PORT_API'
+	option state_dir '$2'
+	option workers '$3'
+
+config listener 'bench'
+	option address '127.0.0.1'
+	option port '$PORT_RELAY'
+	option pool 'origin'
+
+config pool 'origin'
+	option lb_algorithm 'ROUND_ROBIN'
+
+config member 'origin_1'
+	option pool 'origin'
+	option address '127.0.0.1'
+	option protocol_port '$PORT_ORIGIN'
+
+config listener 'iperf'
+	option address '127.0.0.1'
+	option port '$PORT_RELAY_IPERF'
+	option pool 'iperf_server'
+
+config pool 'iperf_server'
+	option lb_algorithm 'ROUND_ROBIN'
+
+config member 'iperf_1'
+	option pool 'iperf_server'
+	option address '127.0.0.1'
+	option protocol_port '$PORT_IPERF'
+EOF
 }
 # write_wrk_lua: WRK_LUA, a wrk script whose last line is "RESULT key=value ..." (requests,
 # duration_us, p50_us, p99_us, errors, non2xx).

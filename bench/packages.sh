@@ -59,27 +59,17 @@ variant() {
 ALL_VARIANTS="shipped reloc0 reloc1 unpooled adaptive c1-one xss256k heap16 arena2 bench"
 
 usage() {
-    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-    echo
-    echo "Settings (environment, current value):"
-    sed -n '/^# Settings/,/^# java_opts/p' "${BASH_SOURCE[0]}" | grep -E '^[A-Z_]+=' |
-        grep -vE '^(BENCH_DIR|REPO_DIR|DEFAULT_VARIANTS)=' | sed 's/=.*//' |
-        while read -r v; do printf '  %-18s %s\n' "$v" "${!v}"; done
+    print_usage "${BASH_SOURCE[0]}" 2 11 '^# java_opts' DEFAULT_VARIANTS
     echo
     echo "Variants (java_opts | environment):"
     local v; for v in $ALL_VARIANTS; do printf '  %-10s %s\n' "$v" "$(variant "$v")"; done
 }
+. "$BENCH_DIR/lib.sh"
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
-if [[ $# -gt 0 ]]; then echo "packages.sh: no arguments expected (settings are environment variables; -h lists them)" >&2; exit 2; fi
+no_arguments "$@"
+set_ports
 for v in $VARIANTS; do variant "$v" >/dev/null || { echo "packages.sh: unknown variant '$v' (-h lists them)" >&2; exit 2; }; done
 
-PORT_RELAY=$PORT_BASE
-PORT_ORIGIN=$((PORT_BASE + 1))
-PORT_IPERF=$((PORT_BASE + 2))
-PORT_RELAY_IPERF=$((PORT_BASE + 3))
-PORT_API=$((PORT_BASE + 9))
-
-. "$BENCH_DIR/lib.sh"
 mib() { calc '%.1f' 'b / 1048576' "b=$1"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -196,37 +186,7 @@ measure_packages() {
 }
 
 agent_config() {  # agent_config FILE STATE_DIR
-    mkdir -p "$2"
-    cat >"$1" <<EOF
-config agent 'main'
-	option api '127.0.0.1:$PORT_API'
-	option state_dir '$2'
-	option workers '1'
-
-config listener 'bench'
-	option address '127.0.0.1'
-	option port '$PORT_RELAY'
-	option pool 'origin'
-
-config pool 'origin'
-
-config member 'origin_1'
-	option pool 'origin'
-	option address '127.0.0.1'
-	option protocol_port '$PORT_ORIGIN'
-
-config listener 'iperf'
-	option address '127.0.0.1'
-	option port '$PORT_RELAY_IPERF'
-	option pool 'iperf_server'
-
-config pool 'iperf_server'
-
-config member 'iperf_1'
-	option pool 'iperf_server'
-	option address '127.0.0.1'
-	option protocol_port '$PORT_IPERF'
-EOF
+    bench_uci "$1" "$2" 1
 }
 
 # ---------------------------------------------------------------------------------------------

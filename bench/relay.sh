@@ -40,15 +40,12 @@ HAPROXY_SPLICE=${HAPROXY_SPLICE:-0}     # 1: give HAProxy "option splice-auto"
 . "$BENCH_DIR/edgelb.sh"   # the edgelb rows: their settings and how they start
 
 usage() {
-    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-    echo
-    echo "Settings (environment, current value):"
-    sed -n '/^# Settings/,/^usage()/p' "${BASH_SOURCE[0]}" | grep -E '^[A-Z_]+=' | grep -vE '^(BENCH_DIR|REPO_DIR|ALL_ROWS)=' | sed 's/=.*//' |
-        while read -r v; do printf '  %-18s %s\n' "$v" "${!v}"; done
+    print_usage "${BASH_SOURCE[0]}" 2 9 '^usage()' ALL_ROWS
     edgelb_settings
 }
+. "$BENCH_DIR/lib.sh"
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
-if [[ $# -gt 0 ]]; then echo "relay.sh: no arguments expected (settings are environment variables; -h lists them)" >&2; exit 2; fi
+no_arguments "$@"
 
 read -ra CONNECTION_COUNTS <<<"$WRK_CONNECTIONS"
 for c in "${CONNECTION_COUNTS[@]}"; do
@@ -56,16 +53,7 @@ for c in "${CONNECTION_COUNTS[@]}"; do
 done
 ((${#CONNECTION_COUNTS[@]} > 0)) || { echo "relay.sh: WRK_CONNECTIONS is empty" >&2; exit 2; }
 [[ $IDLE_CONNECTIONS =~ ^[0-9]+$ ]] || { echo "relay.sh: IDLE_CONNECTIONS must be a count" >&2; exit 2; }
-PORT_RELAY=$PORT_BASE
-PORT_ORIGIN=$((PORT_BASE + 1))
-PORT_IPERF=$((PORT_BASE + 2))
-PORT_RELAY_IPERF=$((PORT_BASE + 3))
-PORT_API=$((PORT_BASE + 9))
-
-# ---------------------------------------------------------------------------------------------
-# Small helpers
-# ---------------------------------------------------------------------------------------------
-. "$BENCH_DIR/lib.sh"
+set_ports
 
 # ---------------------------------------------------------------------------------------------
 # /proc readings

@@ -31,28 +31,15 @@ UPDATE_README=${UPDATE_README:-auto}    # auto: when the soak ran its default le
 
 . "$BENCH_DIR/edgelb.sh"
 
-usage() {
-    sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-    echo
-    echo "Settings (environment, current value):"
-    sed -n '/^# Settings/,/^\. /p' "${BASH_SOURCE[0]}" | grep -E '^[A-Z_]+=' | grep -vE '^(BENCH_DIR|REPO_DIR)=' | sed 's/=.*//' |
-        while read -r v; do printf '  %-20s %s\n' "$v" "${!v}"; done
-    edgelb_settings
-}
-if [[ ${1:-} == -h || ${1:-} == --help ]]; then usage; exit 0; fi
-if [[ $# -gt 0 ]]; then echo "soak.sh: no arguments expected (settings are environment variables; -h lists them)" >&2; exit 2; fi
+. "$BENCH_DIR/lib.sh"
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then print_usage "${BASH_SOURCE[0]}" 2 7 '^\. '; edgelb_settings; exit 0; fi
+no_arguments "$@"
 for v in SOAK_SECONDS SOAK_WARMUP_SECONDS SOAK_SHARE SAMPLE_SECONDS CAPACITY_SECONDS CAPACITY_CONNECTIONS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: $v must be a positive whole number, got '${!v}'" >&2; exit 2; }
 done
 (( SOAK_WARMUP_SECONDS < SOAK_SECONDS )) || { echo "soak.sh: SOAK_WARMUP_SECONDS must be below SOAK_SECONDS" >&2; exit 2; }
 
-PORT_RELAY=$PORT_BASE
-PORT_ORIGIN=$((PORT_BASE + 1))
-PORT_IPERF=$((PORT_BASE + 2))
-PORT_RELAY_IPERF=$((PORT_BASE + 3))
-PORT_API=$((PORT_BASE + 9))
-
-. "$BENCH_DIR/lib.sh"
+set_ports
 set_pinning
 
 # fds PID: open file descriptors of the process.
