@@ -126,6 +126,30 @@ class RelaySpliceTest {
         assertEquals(0, harness.listener("web").splicedDirections());
     }
 
+    @Test
+    void aLongKeepAliveConnectionOfShortExchangesIsNeverSpliced() throws Exception {
+        // 1,000 request/response round trips of 1 KiB: each direction moves 1 MiB in all, past the
+        // splice threshold, but never more than one small message per read. splice(2) would cost
+        // two pipe operations per message for nothing (the keep-alive profile: half the samples).
+        RelayHarness harness = relayTo(TcpBackend.start("m").greet(false));
+        byte[] message = new byte[1024];
+        new Random(5).nextBytes(message);
+        byte[] back = new byte[message.length];
+        try (Socket client = harness.connect("web")) {
+            client.setTcpNoDelay(true);
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            for (int i = 0; i < 1000; i++) {
+                out.write(message);
+                out.flush();
+                assertEquals(message.length, in.readNBytes(back, 0, back.length), "echo " + i);
+            }
+            assertArrayEquals(message, back);
+        }
+        assertTrue(harness.listener("web").bytesIn() > SpliceDirection.THRESHOLD, "past the threshold");
+        assertEquals(0, harness.listener("web").splicedDirections(), "small reads are not bulk");
+    }
+
     private static byte[] sha(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }
