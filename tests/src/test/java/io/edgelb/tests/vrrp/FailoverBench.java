@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.edgelb.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -407,9 +408,9 @@ public final class FailoverBench {
     }
 
     private static boolean awaitSyncedFlows(VrrpBed bed, int count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
         Pattern sport = Pattern.compile("sport=(\\d+)");
-        while (System.nanoTime() - deadline < 0) {
+        // conntrackd syncs on its own schedule: read B's table every 100 ms.
+        return Await.within(() -> {
             String flows = bed.conntrackFlows(Router.B);
             int synced = 0;
             if (flows != null) {
@@ -423,12 +424,8 @@ public final class FailoverBench {
                     }
                 }
             }
-            if (synced >= count) {
-                return true;
-            }
-            Thread.sleep(100); // the pace of the poll: conntrackd syncs on its own schedule
-        }
-        return false;
+            return synced >= count;
+        }, timeout, Duration.ofMillis(100));
     }
 
     private void saveAgentLogs(VrrpBed bed, String name) {

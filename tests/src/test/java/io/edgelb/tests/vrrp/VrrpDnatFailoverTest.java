@@ -8,6 +8,7 @@ import io.edgelb.tests.vrrp.VrrpPair.Router;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.edgelb.testkit.Await;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,16 +64,11 @@ class VrrpDnatFailoverTest {
     }
 
     private static void awaitFlowOn(VrrpBed bed, Router router, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String flows = "";
-        while (System.nanoTime() < deadline) {
-            flows = bed.conntrackFlows(router);
-            if (flows != null && flows.contains("dst=" + VrrpPair.VIP) && flows.contains("ESTABLISHED")) {
-                return;
-            }
-            Thread.sleep(100); // conntrackd syncs on its own schedule; nothing to wait on but the table
-        }
-        throw new AssertionError("no synced flow to the VIP on " + router + " within " + timeout.toMillis()
-                + " ms: " + flows);
+        String[] flows = {""};
+        // conntrackd syncs on its own schedule: nothing to wait on but the table, read every 100 ms.
+        Await.until(() -> {
+            flows[0] = bed.conntrackFlows(router);
+            return flows[0] != null && flows[0].contains("dst=" + VrrpPair.VIP) && flows[0].contains("ESTABLISHED");
+        }, timeout, Duration.ofMillis(100), () -> "a synced flow to the VIP on " + router + ": " + flows[0]);
     }
 }

@@ -11,6 +11,7 @@ import io.edgelb.tests.vrrp.VipMonitor.Sample;
 import io.edgelb.tests.vrrp.VrrpPair.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.edgelb.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -284,13 +285,10 @@ class VrrpPairSmokeTest {
     /** The client's neighbour entry for the VIP moves to the holder's MAC (gratuitous ARP), bounded. */
     private static void awaitNeighbour(VrrpPair pair, Router holder) throws Exception {
         String mac = pair.mac(holder);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        String seen;
-        while (!mac.equals(seen = pair.neighbour(pair.client(), VrrpPair.VIP))) {
-            assertTrue(System.nanoTime() - deadline < 0, "the client's neighbour entry for the VIP is " + seen
-                    + ", not " + holder + "'s " + mac);
-            TimeUnit.MILLISECONDS.sleep(50); // poll interval
-        }
+        String[] seen = {null};
+        Await.until(() -> mac.equals(seen[0] = pair.neighbour(pair.client(), VrrpPair.VIP)), Duration.ofSeconds(3),
+                Duration.ofMillis(50), () -> "the client's neighbour entry for the VIP is " + seen[0] + ", not "
+                        + holder + "'s " + mac);
     }
 
     private static JsonObject link(String ns, String dev) throws Exception {
