@@ -20,6 +20,7 @@ SOAK_RSS_BAND_MIB=${SOAK_RSS_BAND_MIB:-2}  # RSS after the warm-up must stay wit
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-10}    # RSS, private RSS, fds and threads every this often
 CAPACITY_SECONDS=${CAPACITY_SECONDS:-10}   # the capacity run (wrk, Connection: close)
 CAPACITY_CONNECTIONS=${CAPACITY_CONNECTIONS:-64}
+CALIBRATION_SECONDS=${CALIBRATION_SECONDS:-10}   # a run at the estimated load, to correct the connection count
 WRK_THREADS=${WRK_THREADS:-2}
 FILE_BYTES=${FILE_BYTES:-1024}
 PORT_BASE=${PORT_BASE:-29180}           # as relay.sh: relay, +1 origin, +2 iperf3, +3 relay iperf, +9 api
@@ -34,7 +35,7 @@ UPDATE_README=${UPDATE_README:-auto}    # auto: when the soak ran its default le
 . "$BENCH_DIR/lib.sh"
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then print_usage "${BASH_SOURCE[0]}" 2 7 '^\. '; edgelb_settings; exit 0; fi
 no_arguments "$@"
-for v in SOAK_SECONDS SOAK_WARMUP_SECONDS SOAK_SHARE SAMPLE_SECONDS CAPACITY_SECONDS CAPACITY_CONNECTIONS; do
+for v in SOAK_SECONDS SOAK_WARMUP_SECONDS SOAK_SHARE SAMPLE_SECONDS CAPACITY_SECONDS CAPACITY_CONNECTIONS CALIBRATION_SECONDS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: $v must be a positive whole number, got '${!v}'" >&2; exit 2; }
 done
 (( SOAK_WARMUP_SECONDS < SOAK_SECONDS )) || { echo "soak.sh: SOAK_WARMUP_SECONDS must be below SOAK_SECONDS" >&2; exit 2; }
@@ -82,9 +83,19 @@ main() {
     # about 1000 / delay_ms requests per second each, a little less with the answer's latency.
     connections=$(calc '%.0f' 'r * d / 1000' "r=$rate" "d=$delay_ms")
     (( connections < WRK_THREADS )) && connections=$WRK_THREADS
-    say "capacity $capacity new connections/s; offering about $rate/s ($connections connections, ${delay_ms} ms apart) for ${SOAK_SECONDS} s"
     cp "$WRK_LUA" "$WORK/soak.lua"
     printf 'delay = function() return %d end\n' "$delay_ms" >>"$WORK/soak.lua"
+    # The estimate leaves out each request's own time (connect, answer, close), so the load is
+    # closed-loop and lower than asked: calibrate once and scale the connections (at most 4x).
+    say "calibration: ${CALIBRATION_SECONDS} s with $connections connections"
+    run_bounded "$RUN/calibration.log" "$CALIBRATION_SECONDS" wrk -t"$WRK_THREADS" -c"$connections" -d"${CALIBRATION_SECONDS}s" \
+        --timeout 5s -s "$WORK/soak.lua" -H "Connection: close" "http://127.0.0.1:$PORT_RELAY/file.bin"
+    line=$(grep '^RESULT ' "$RUN/calibration.log" | tail -1)
+    [[ -n $line ]] || die "calibration run failed: $(tail -1 "$RUN/calibration.log")"
+    for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
+    local calibrated; calibrated=$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")
+    connections=$(calc '%.0f' 'c * (k > 4 ? 4 : k)' "c=$connections" "k=$(calc '%.3f' 'r / (a > 0 ? a : 1)' "r=$rate" "a=$calibrated")")
+    say "capacity $capacity new connections/s; calibration gave $calibrated/s; offering about $rate/s ($connections connections, ${delay_ms} ms apart) for ${SOAK_SECONDS} s"
 
     nap 2
     local fds_before threads_before; fds_before=$(fds "$relay"); threads_before=$(status_kb Threads "$relay")
@@ -126,7 +137,7 @@ main() {
         echo
         echo "| figure | value | target |"
         echo "|---|---:|---|"
-        echo "| requests (each a new connection) | $requests ($achieved/s) | |"
+        echo "| requests (each a new connection) | $requests ($achieved/s, $(calc '%.0f' '100 * a / c' "a=$achieved" "c=$capacity") % of capacity) | |"
         echo "| p50 / p99 ms | $(calc '%.2f' 'a / 1000' "a=$p50_us") / $(calc '%.2f' 'a / 1000' "a=$p99_us") | |"
         echo "| failed requests | $failed | $(judge "$failed" 0 "") |"
         echo "| RSS after warm-up, min – max MiB | $(calc '%.1f' 'a / 1024' "a=$lo") – $(calc '%.1f' 'a / 1024' "a=$hi") | band $(judge "$band" "$SOAK_RSS_BAND_MIB" " MiB") |"
