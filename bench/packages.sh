@@ -193,23 +193,43 @@ agent_config() {  # agent_config FILE STATE_DIR
 # The agent, started as procd starts it: ROOT/usr/sbin/edgelb run --config FILE, which execs java
 # ---------------------------------------------------------------------------------------------
 AGENT_PID=
+LAUNCHER_PID=
 LISTEN_MS=
 START_CPU_MS=
-# start_agent TAG ROOT CONFIG JAVA_OPTS ENV: sets AGENT_PID, LISTEN_MS and START_CPU_MS; 1 on failure.
+# start_agent TAG ROOT CONFIG JAVA_OPTS ENV: sets LAUNCHER_PID (the procd-facing shell), AGENT_PID
+# (its JVM: the launcher runs java as a child, not exec'd, since the restart hand-off), LISTEN_MS and
+# START_CPU_MS (both processes); 1 on failure.
 start_agent() {
     local tag=$1 root=$2 config=$3 opts=$4 env_words rc
     read -ra env_words <<<"$5"
     spawn "$RUN/$tag.log" env -u JAVA_HOME EDGELB_JAVA_OPTS="$opts" "${env_words[@]}" "${PIN_RELAY[@]}" \
         "$root/usr/sbin/edgelb" run --config "$config"
-    AGENT_PID=$LAST_PID
-    LISTEN_MS=$(wait_listening "$PORT_RELAY" "$AGENT_PID" "$START_TIMEOUT_MS" "$SPAWN_US"); rc=$?
-    START_CPU_MS=$(cpu_ms "$AGENT_PID")
-    if (( rc != 0 )); then
-        say "  the agent did not listen ($([[ $rc == 2 ]] && echo exited || echo timed out)): $(tail -2 "$RUN/$tag.log")"
-        stop "$AGENT_PID"; AGENT_PID=
+    LAUNCHER_PID=$LAST_PID
+    LISTEN_MS=$(wait_listening "$PORT_RELAY" "$LAUNCHER_PID" "$START_TIMEOUT_MS" "$SPAWN_US"); rc=$?
+    AGENT_PID=$(pgrep -n -P "$LAUNCHER_PID" java)
+    [[ -n $AGENT_PID ]] && PIDS+=("$AGENT_PID") # ended on exit with the rest
+    START_CPU_MS=$(( $(cpu_ms "$LAUNCHER_PID") + $(cpu_ms "${AGENT_PID:-0}") ))
+    if (( rc != 0 )) || [[ -z $AGENT_PID ]]; then
+        say "  the agent did not listen ($([[ $rc == 2 ]] && echo exited || echo "timed out or no JVM")): $(tail -2 "$RUN/$tag.log")"
+        stop_agent 3
         return 1
     fi
     wait_listening "$PORT_RELAY_IPERF" "$AGENT_PID" 5000 >/dev/null && wait_listening "$PORT_API" "$AGENT_PID" 5000 >/dev/null
+}
+# stop_agent SECONDS: SIGTERM to the launcher, as procd stops it; the launcher exits at once and its
+# JVM offers its sockets for the hand-off window, drains, then exits. Waits (up to SECONDS, then
+# KILL) until the JVM is gone too, so the next start binds its own sockets. Returns the launcher's status.
+stop_agent() {
+    local secs=$1 rc=0 deadline
+    [[ -n $LAUNCHER_PID ]] && { stop "$LAUNCHER_PID" "$secs"; rc=$?; }
+    if [[ -n $AGENT_PID ]]; then
+        deadline=$(( $(now_us) + secs * 1000000 ))
+        while kill -0 "$AGENT_PID" 2>/dev/null && (( $(now_us) < deadline )); do nap 0.05; done
+        kill -KILL "$AGENT_PID" 2>/dev/null
+        forget "$AGENT_PID"
+    fi
+    LAUNCHER_PID= AGENT_PID=
+    return "$rc"
 }
 
 # loads VARIANT TAG: the loopback loads through the agent; requests, errors and Gbit/s recorded.
@@ -259,21 +279,21 @@ run_variant() {
     start_agent "$v-first" "$root" "$config" "$opts" "$env" || { put "$v" failed "first start"; return; }
     put "$v" first_ms "$LISTEN_MS"; put "$v" first_cpu_ms "$START_CPU_MS"
     run_bounded "$RUN/$v-first-wrk.log" 1 wrk -t1 -c4 -d1s "http://127.0.0.1:$PORT_RELAY/file.bin" >/dev/null
-    stop "$AGENT_PID" 30
+    stop_agent 30
     put "$v" cds_bytes "$(du -sb "$root/usr/lib/edgelb/cds" 2>/dev/null | cut -f1)"
     put "$v" cds_base_bytes "$(stat -c %s "$root/usr/lib/edgelb/cds/base.jsa" 2>/dev/null)"
 
     say "variant $v: second start (tries the agent's archive, then uses it)"
     start_agent "$v-second" "$root" "$config" "$opts" "$env" || { put "$v" failed "second start"; return; }
     put "$v" second_ms "$LISTEN_MS"; put "$v" second_cpu_ms "$START_CPU_MS"
-    stop "$AGENT_PID" 30
+    stop_agent 30
     [[ -f $root/usr/lib/edgelb/cds/edgelb.jsa ]] || say "  warning: the agent's CDS archive was not accepted"
 
     say "variant $v: $STARTS starts with both archives, the last one measured idle and under load"
     for ((i = 1; i <= STARTS; i++)); do
         start_agent "$v-start$i" "$root" "$config" "$opts" "$env" || { put "$v" failed "start $i"; return; }
         starts+=("$LISTEN_MS"); cpus+=("$START_CPU_MS")
-        (( i < STARTS )) && stop "$AGENT_PID" 30
+        (( i < STARTS )) && stop_agent 30
     done
     put "$v" start_ms "$(printf '%s\n' "${starts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
     put "$v" start_range "$(printf '%s\n' "${starts[@]}" | sort -n | sed -n '1p;$p' | paste -sd-)"
@@ -292,7 +312,7 @@ run_variant() {
     nap "$IDLE_SECONDS"
     memory "$v" after "$pid"
     kill -0 "$pid" 2>/dev/null || put "$v" failed "the agent exited during the load"
-    stop "$pid" 30
+    stop_agent 30
     put "$v" stop_status "$?"
 }
 
@@ -310,7 +330,7 @@ nmt() {
     loads "$v" "$v-nmt-load"
     "$JCMD" "$pid" VM.native_memory summary >"$RUN/$v-nmt-load.txt" 2>&1
     stop "$SAMPLER_PID"
-    stop "$pid" 30
+    stop_agent 30
     grep -q 'Total: reserved' "$RUN/$v-nmt-idle.txt" || say "  jcmd gave no NMT summary: $(head -2 "$RUN/$v-nmt-idle.txt")"
 }
 
