@@ -9,6 +9,7 @@ import io.edgelb.model.HubSettings;
 import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
 import io.edgelb.model.ListenerMode;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.Member;
 import io.edgelb.model.MonitorType;
 import io.edgelb.model.Pool;
@@ -289,7 +290,8 @@ final class OctaviaMapper {
                 number(l, "timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
                 number(l, "timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
                 number(l, "timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
-                cidrs, l.getBoolean("admin_state_up", true), false));
+                cidrs, l.getBoolean("admin_state_up", true), false, ListenerProtocol.TCP, List.of(),
+                Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS));
     }
 
     private void pool(Builder b, JsonObject p, Map<String, JsonObject> monitors, List<JsonObject> members,
