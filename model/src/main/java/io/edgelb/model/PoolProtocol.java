@@ -13,6 +13,11 @@ public enum PoolProtocol {
     /** HTTP/1.1 requests from an HTTP listener. */
     HTTP;
 
+    /** Whether a connection to a member (a health check's too) starts with a PROXY protocol header. */
+    public boolean sendsProxyHeader() {
+        return this == PROXY || this == PROXYV2;
+    }
+
     public static PoolProtocol parse(String text) {
         return Enums.parse(PoolProtocol.class, text, "protocol");
     }

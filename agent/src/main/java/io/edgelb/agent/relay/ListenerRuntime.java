@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A relay listener as it runs: its current {@link Route} and its counters. The server socket
  * belongs to {@link RelayServer}; this object outlives socket changes of the same listener id.
+ * The counting methods are public for the HTTP proxy ({@code io.edgelb.agent.http}).
  */
 public final class ListenerRuntime {
     /**
@@ -27,6 +28,7 @@ public final class ListenerRuntime {
     private final AtomicLong spliced = new AtomicLong();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final HttpCounters http = new HttpCounters();
 
     public ListenerRuntime(Route route) {
         this.route = route;
@@ -65,11 +67,11 @@ public final class ListenerRuntime {
         }
     }
 
-    void release() {
+    public void release() {
         active.decrementAndGet();
     }
 
-    void rejected(Rejection why) {
+    public void rejected(Rejection why) {
         switch (why) {
             case CIDR -> rejectedCidr.incrementAndGet();
             case LIMIT -> rejectedLimit.incrementAndGet();
@@ -78,7 +80,7 @@ public final class ListenerRuntime {
         }
     }
 
-    void timedOut() {
+    public void timedOut() {
         timeouts.incrementAndGet();
     }
 
@@ -86,11 +88,11 @@ public final class ListenerRuntime {
         spliced.incrementAndGet();
     }
 
-    void addBytesIn(long n) {
+    public void addBytesIn(long n) {
         bytesIn.add(n);
     }
 
-    void addBytesOut(long n) {
+    public void addBytesOut(long n) {
         bytesOut.add(n);
     }
 
@@ -111,9 +113,18 @@ public final class ListenerRuntime {
         };
     }
 
-    /** Connections accepted and closed without reaching a member (Octavia's request_errors). */
+    /**
+     * Connections accepted and closed without reaching a member, plus, on an HTTP listener, requests
+     * refused as malformed, too large or too slow (Octavia's request_errors).
+     */
     public long requestErrors() {
-        return rejectedCidr.get() + rejectedLimit.get() + rejectedNoMember.get() + rejectedConnectFailed.get();
+        return rejectedCidr.get() + rejectedLimit.get() + rejectedNoMember.get() + rejectedConnectFailed.get()
+                + http.requestErrors();
+    }
+
+    /** Requests and responses of an HTTP listener (all zero on a TCP one). */
+    public HttpCounters http() {
+        return http;
     }
 
     public long timeouts() {
