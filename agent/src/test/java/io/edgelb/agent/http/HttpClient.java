@@ -54,6 +54,15 @@ final class HttpClient implements AutoCloseable {
 
     /** The next response; null when the connection closed before a status line. */
     Response read() throws IOException {
+        return read(false);
+    }
+
+    /** The next response to a HEAD request: no body, whatever its headers say. */
+    Response readHead() throws IOException {
+        return read(true);
+    }
+
+    private Response read(boolean head) throws IOException {
         String statusLine = HttpMember.line(in);
         if (statusLine == null) {
             return null;
@@ -66,7 +75,9 @@ final class HttpClient implements AutoCloseable {
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String te = headers.get("transfer-encoding");
-        if (te != null && te.contains("chunked")) {
+        if (head || status < 200) {
+            // no body
+        } else if (te != null && te.contains("chunked")) {
             for (int i = 0; i < 1_000_000; i++) {
                 int size = Integer.parseInt(HttpMember.line(in).split(";")[0].trim(), 16);
                 if (size == 0) {

@@ -58,6 +58,10 @@ final class HttpMember implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
     private volatile Mode mode = Mode.ECHO;
+    private volatile Framing framing = Framing.LENGTH;
+
+    /** How ECHO delimits its body. */
+    enum Framing { LENGTH, CHUNKED, CLOSE }
     private volatile long bigBytes;
 
     private HttpMember(String name, ServerSocket server) {
@@ -74,6 +78,11 @@ final class HttpMember implements AutoCloseable {
 
     HttpMember mode(Mode newMode) {
         mode = newMode;
+        return this;
+    }
+
+    HttpMember framing(Framing newFraming) {
+        framing = newFraming;
         return this;
     }
 
@@ -127,6 +136,10 @@ final class HttpMember implements AutoCloseable {
                     headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                             line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
                 }
+                if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long length = readBody(in, headers, sha);
                 Seen request = new Seen(head, headers, length, HexFormat.of().formatHex(sha.digest()));
@@ -144,7 +157,8 @@ final class HttpMember implements AutoCloseable {
                 if (now == Mode.BIG) {
                     big(out, close);
                 } else {
-                    echo(out, request, close);
+                    close |= framing == Framing.CLOSE;
+                    echo(out, request, close, head.startsWith("HEAD "));
                 }
                 if (close) {
                     return;
@@ -157,15 +171,30 @@ final class HttpMember implements AutoCloseable {
         }
     }
 
-    private void echo(OutputStream out, Seen request, boolean close) throws IOException {
+    private void echo(OutputStream out, Seen request, boolean close, boolean head) throws IOException {
         StringBuilder body = new StringBuilder("member=" + name + "\nrequest=" + request.requestLine() + "\n");
         request.headers().forEach((k, v) -> body.append(k).append('=').append(v).append('\n'));
         body.append("body-length=").append(request.bodyLength()).append("\nbody-sha256=")
                 .append(request.bodySha256()).append('\n');
         byte[] bytes = body.toString().getBytes(StandardCharsets.ISO_8859_1);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + bytes.length + "\r\n"
+        Framing how = framing;
+        String delimiter = switch (how) {
+            case LENGTH -> "Content-Length: " + bytes.length + "\r\n";
+            case CHUNKED -> "Transfer-Encoding: chunked\r\n";
+            case CLOSE -> "";
+        };
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + delimiter
                 + (close ? "Connection: close\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
+        if (!head && how == Framing.CHUNKED) {
+            int half = bytes.length / 2;
+            out.write((Integer.toHexString(half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, half);
+            out.write(("\r\n" + Integer.toHexString(bytes.length - half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, half, bytes.length - half);
+            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else if (!head) {
+            out.write(bytes);
+        }
         out.flush();
     }
 

@@ -411,4 +411,43 @@ class HttpProxyTest {
         HttpClient v6 = closer.add(new HttpClient(socket));
         assertEquals("::1", v6.get("/").read().seen("x-forwarded-for"));
     }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void chunkedAndCloseDelimitedResponsesReachTheClientWhole(Transport transport) throws Exception {
+        HttpMember m = member("a").framing(HttpMember.Framing.CHUNKED);
+        RelayHarness harness = proxy(transport, web(), m.port());
+        HttpClient client = client(harness);
+        HttpClient.Response chunked = client.get("/c").read();
+        assertEquals("chunked", chunked.header("transfer-encoding"));
+        assertEquals("GET /c HTTP/1.1", chunked.seen("request"));
+        assertEquals("member=a", chunked.body().split("\n")[0]);
+        m.framing(HttpMember.Framing.CLOSE);
+        HttpClient.Response untilClose = client.get("/u").read();
+        assertEquals("GET /u HTTP/1.1", untilClose.seen("request"));
+        assertTrue(untilClose.body().endsWith("\n"), "the body up to the member's close");
+        assertEquals("close", untilClose.header("connection"), "the client cannot be kept: its body ends with the close");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void headAndExpectContinueKeepTheConnectionInStep(Transport transport) throws Exception {
+        HttpMember m = member("a");
+        RelayHarness harness = proxy(transport, web(), m.port());
+        HttpClient client = client(harness);
+        HttpClient.Response head = client.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n").readHead();
+        assertEquals(200, head.status());
+        assertNotNull(head.header("content-length"), "the length of the body a GET would have");
+        client.send("POST /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+        assertEquals(100, client.read().status(), "the member's 100 Continue is passed on before the body");
+        client.send("data");
+        HttpClient.Response posted = client.read();
+        assertEquals(200, posted.status());
+        assertEquals("4", posted.seen("body-length"));
+        assertEquals("GET /after HTTP/1.1", client.get("/after").read().seen("request"), "still in step");
+        assertEquals(1, m.connections());
+        HttpCounters counters = harness.listener("web").http();
+        assertEquals(1, counters.responses(1));
+        assertEquals(3, counters.responses(2));
+    }
 }
