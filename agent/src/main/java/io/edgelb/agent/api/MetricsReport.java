@@ -72,7 +72,7 @@ public final class MetricsReport {
             }
         }
         m.listeners(http, "edgelb_listener_http_request_errors_total", "counter",
-                "HTTP requests refused as malformed, too large, too slow or unsupported (400, 408, 414, 431, 501).",
+                "HTTP requests refused as malformed, too large, too slow or unsupported (400, 408, 414, 431, 501, 505).",
                 l -> l.http().requestErrors());
 
         List<PoolRuntime> pools = List.copyOf(running.pools().values());

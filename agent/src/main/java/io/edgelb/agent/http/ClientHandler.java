@@ -1,5 +1,6 @@
 package io.edgelb.agent.http;
 
+import io.edgelb.agent.relay.ListenerRuntime;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -36,6 +37,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
             session.clientInputShut();
+        } else if (event == ListenerRuntime.STOPPING) {
+            session.listenerStopping();
+        } else {
+            ctx.fireUserEventTriggered(event);
         }
     }
 

@@ -38,11 +38,14 @@ import org.tinylog.Logger;
  * both sides keep alive (HAProxy's http-keep-alive); a new member is chosen when it closed. Bodies
  * pass through in pieces with the relay's backpressure: when one side cannot take more, the other
  * is not read. The proxy answers itself, with {@link ErrorResponse}, where a proxy must: 400, 408,
- * 414, 431 and 501 for the client's request, 502, 503 and 504 for the member's side.
+ * 414, 431, 501 and 505 for the client's request, 502, 503 and 504 for the member's side.
  *
  * <p>One exchange at a time: while a request is answered, the client's socket is not read, and
  * requests it pipelined that were decoded already are held ({@link HttpLimits#MAX_HELD} messages
  * at most), then forwarded in order on the same member connection, so responses keep their order.
+ *
+ * <p>When the listener is removed or the agent stops ({@link ListenerRuntime#STOPPING}), an idle
+ * client is closed at once and a busy one after its response, which then says Connection: close.
  *
  * <p>Threading: every field is touched only on the client channel's event loop; member channels are
  * registered on that same loop (see {@link MemberConnect}). No lock, no volatile, no queue that is
@@ -95,6 +98,8 @@ public final class HttpProxySession {
     private ScheduledFuture<?> timer;
     private boolean closed;
     private boolean draining;
+    /** The listener was removed or the agent stops: no request after the current one. */
+    private boolean stopping;
 
     private HttpProxySession(ListenerRuntime listener, Route route, Channel client, Transport transport) {
         this.listener = listener;
@@ -115,6 +120,7 @@ public final class HttpProxySession {
     // --- client side ---------------------------------------------------------------------------
 
     void start() {
+        listener.httpOpened(client);
         long now = System.nanoTime();
         headerStarted = true; // the first request's clock starts at accept, as HAProxy's does
         headerStartNanos = now;
@@ -191,6 +197,13 @@ public final class HttpProxySession {
             return;
         }
         counters.request();
+        HttpVersion version = request.protocolVersion();
+        if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
+            ReferenceCountUtil.release(msg); // HTTP/2 (its preface parses as a request line) and the like
+            counters.requestError();
+            refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
+            return;
+        }
         if (HttpMethod.CONNECT.equals(request.method()) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
             ReferenceCountUtil.release(msg);
             counters.requestError();
@@ -299,6 +312,14 @@ public final class HttpProxySession {
         }
     }
 
+    /** Soft-stop: an idle client is closed now, a busy one after the response in progress. */
+    void listenerStopping() {
+        stopping = true;
+        if (state == State.WAIT_HEADER && held.isEmpty()) {
+            closeAfterFlush();
+        }
+    }
+
     void clientFailed(Throwable cause) {
         Logger.debug("listener {}: client {} failed: {}", listener.id(), client.remoteAddress(), cause.getMessage());
         client.close();
@@ -312,6 +333,7 @@ public final class HttpProxySession {
         closed = true;
         state = State.CLOSING;
         listener.release();
+        listener.httpClosed(client);
         cancelTimer();
         releaseHeld();
         if (connecting != null) {
@@ -393,7 +415,7 @@ public final class HttpProxySession {
             if (!informational) {
                 responseStarted = true;
                 memberKeepAlive = HttpUtil.isKeepAlive(response);
-                keepClient = clientKeepAlive && delimited(response, code);
+                keepClient = clientKeepAlive && delimited(response, code) && !stopping;
                 connectionHeader(response.headers());
             }
         }
@@ -447,7 +469,7 @@ public final class HttpProxySession {
         idleSinceNanos = System.nanoTime();
         drainHeld();
         if (state == State.WAIT_HEADER) {
-            if (clientInputShut) {
+            if (clientInputShut || stopping) {
                 closeAfterFlush();
                 return;
             }

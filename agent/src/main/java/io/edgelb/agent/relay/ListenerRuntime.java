@@ -1,6 +1,10 @@
 package io.edgelb.agent.relay;
 
 import io.edgelb.model.Listener;
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,6 +21,14 @@ public final class ListenerRuntime {
      */
     public enum Rejection { CIDR, LIMIT, NO_MEMBER, CONNECT_FAILED }
 
+    /** Told to an HTTP listener's client connections when the listener is removed or the agent stops. */
+    public static final Object STOPPING = new Object() {
+        @Override
+        public String toString() {
+            return "listener stopping";
+        }
+    };
+
     private volatile Route route;
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong total = new AtomicLong();
@@ -29,6 +41,11 @@ public final class ListenerRuntime {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final HttpCounters http = new HttpCounters();
+    /**
+     * An HTTP listener's open client connections: unlike a relayed one, an idle keep-alive client
+     * may have no member connection, so no member's accounting would find it to close it.
+     */
+    private final Set<Channel> httpClients = ConcurrentHashMap.newKeySet();
 
     public ListenerRuntime(Route route) {
         this.route = route;
@@ -120,6 +137,30 @@ public final class ListenerRuntime {
     public long requestErrors() {
         return rejectedCidr.get() + rejectedLimit.get() + rejectedNoMember.get() + rejectedConnectFailed.get()
                 + http.requestErrors();
+    }
+
+    public void httpOpened(Channel client) {
+        httpClients.add(client);
+    }
+
+    public void httpClosed(Channel client) {
+        httpClients.remove(client);
+    }
+
+    /**
+     * The listener is removed or the agent stops: its HTTP clients finish the exchange in progress
+     * and are closed, idle ones at once (HAProxy's soft-stop). Relayed connections are not touched.
+     * Any thread: the event reaches each connection on its own event loop.
+     */
+    public void stopping() {
+        for (Channel client : List.copyOf(httpClients)) {
+            client.pipeline().fireUserEventTriggered(STOPPING);
+        }
+    }
+
+    /** The HTTP client connections open now (a copy). */
+    public List<Channel> httpClients() {
+        return List.copyOf(httpClients);
     }
 
     /** Requests and responses of an HTTP listener (all zero on a TCP one). */

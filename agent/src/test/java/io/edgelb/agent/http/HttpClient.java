@@ -99,8 +99,10 @@ final class HttpClient implements AutoCloseable {
     boolean closedByPeer() {
         try {
             return in.read() == -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return false; // still open
         } catch (IOException e) {
-            return true;
+            return true; // reset
         }
     }
 

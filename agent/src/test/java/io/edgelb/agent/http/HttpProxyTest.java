@@ -283,9 +283,11 @@ class HttpProxyTest {
         HttpClient badLength = client(harness);
         assertProxyAnswer(badLength.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n").read(), 400,
                 badLength);
+        HttpClient http2 = client(harness);
+        assertProxyAnswer(http2.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").read(), 505, http2);
         assertEquals(0, m.connections(), "nothing reached the member");
-        Await.until(() -> harness.listener("web").http().requestErrors() == 2, "two request errors");
-        assertEquals(2, harness.listener("web").requestErrors(), "they are Octavia's request_errors");
+        Await.until(() -> harness.listener("web").http().requestErrors() == 3, "three request errors");
+        assertEquals(3, harness.listener("web").requestErrors(), "they are Octavia's request_errors");
     }
 
     @ParameterizedTest
@@ -449,5 +451,21 @@ class HttpProxyTest {
         HttpCounters counters = harness.listener("web").http();
         assertEquals(1, counters.responses(1));
         assertEquals(3, counters.responses(2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void removingTheListenerClosesItsIdleKeepAliveClients(Transport transport) throws Exception {
+        HttpMember m = member("a");
+        RelayHarness harness = new RelayHarness(transport);
+        closer.add(harness);
+        Pool pool = Pool.of("web", LbAlgorithm.ROUND_ROBIN).withProtocol(PoolProtocol.HTTP);
+        harness.apply(TestConfig.create().listener(web()).pool(pool)
+                .member(Member.of("a", "web", "127.0.0.1", m.port())).build());
+        HttpClient idle = client(harness);
+        assertEquals(200, idle.get("/").read().status());
+        harness.apply(TestConfig.create().pool(pool).member(Member.of("a", "web", "127.0.0.1", m.port())).build());
+        assertTrue(idle.closedByPeer(), "an idle keep-alive client of a removed listener is closed");
+        assertEquals(0, harness.reconciler().closeAllConnections(), "nothing left open");
     }
 }
