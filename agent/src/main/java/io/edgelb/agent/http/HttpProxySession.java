@@ -38,7 +38,9 @@ import org.tinylog.Logger;
  * both sides keep alive (HAProxy's http-keep-alive); a new member is chosen when it closed. Bodies
  * pass through in pieces with the relay's backpressure: when one side cannot take more, the other
  * is not read. The proxy answers itself, with {@link ErrorResponse}, where a proxy must: 400, 408,
- * 414, 431, 501 and 505 for the client's request, 502, 503 and 504 for the member's side.
+ * 414, 431, 501 (CONNECT) and 505 for the client's request, 502, 503 and 504 for the member's side.
+ * A request with Upgrade (WebSocket, h2c) goes to the member; if it answers 101, the connection
+ * becomes a byte relay in both directions.
  *
  * <p>One exchange at a time: while a request is answered, the client's socket is not read, and
  * requests it pipelined that were decoded already are held ({@link HttpLimits#MAX_HELD} messages
@@ -59,6 +61,8 @@ public final class HttpProxySession {
         CONNECTING,
         /** A request is going to the member and/or its response coming back. */
         EXCHANGE,
+        /** The member answered an Upgrade with 101: both channels relay bytes, no HTTP any more. */
+        TUNNEL,
         /** An answer or the end is being written; nothing more is read or forwarded. */
         CLOSING
     }
@@ -87,6 +91,8 @@ public final class HttpProxySession {
     private boolean informational;
     private boolean keepClient;
     private boolean memberKeepAlive;
+    /** The request asks for Upgrade (WebSocket, h2c): a 101 may come, and then the tunnel. */
+    private boolean upgradeRequested;
 
     private boolean clientInputShut;
     /** Bytes of the next request arrived: timeout_http_request runs, not the keep-alive idle time. */
@@ -144,6 +150,10 @@ public final class HttpProxySession {
     void fromClient(Object msg) {
         if (closed || state == State.CLOSING) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (state == State.TUNNEL) {
+            tunnel(msg, memberChannel, client);
             return;
         }
         if (!held.isEmpty() || !takesClientMessages()) {
@@ -204,12 +214,13 @@ public final class HttpProxySession {
             refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
             return;
         }
-        if (HttpMethod.CONNECT.equals(request.method()) || request.headers().contains(HttpHeaderNames.UPGRADE)) {
+        if (HttpMethod.CONNECT.equals(request.method())) {
             ReferenceCountUtil.release(msg);
             counters.requestError();
-            refuse(HttpResponseStatus.NOT_IMPLEMENTED); // no WebSocket or tunnel yet: refused, not half-done
+            refuse(HttpResponseStatus.NOT_IMPLEMENTED); // a forward proxy's method: not ours
             return;
         }
+        upgradeRequested = request.headers().contains(HttpHeaderNames.UPGRADE);
         method = request.method();
         requestVersion = request.protocolVersion();
         clientKeepAlive = HttpUtil.isKeepAlive(request);
@@ -292,7 +303,7 @@ public final class HttpProxySession {
     }
 
     void clientReadComplete() {
-        if (memberChannel != null && state == State.EXCHANGE) {
+        if (memberChannel != null && (state == State.EXCHANGE || state == State.TUNNEL)) {
             memberChannel.flush();
         }
     }
@@ -309,6 +320,14 @@ public final class HttpProxySession {
         clientInputShut = true;
         if (state == State.WAIT_HEADER && held.isEmpty()) {
             closeAfterFlush();
+        } else if (state == State.TUNNEL && memberChannel != null) {
+            // Pass the FIN on once what came before it is written; the member may still answer.
+            Channel toMember = memberChannel;
+            toMember.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                if (toMember.isActive()) {
+                    ((io.netty.channel.socket.DuplexChannel) toMember).shutdownOutput();
+                }
+            });
         }
     }
 
@@ -330,10 +349,18 @@ public final class HttpProxySession {
         if (closed) {
             return;
         }
+        boolean tunnel = state == State.TUNNEL;
         closed = true;
         state = State.CLOSING;
         listener.release();
         listener.httpClosed(client);
+        if (tunnel && memberChannel != null) {
+            Channel toMember = memberChannel; // as a relay does: what the client sent still reaches the member
+            memberChannel = null;
+            member.connectionClosed(client);
+            member = null;
+            toMember.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
         cancelTimer();
         releaseHeld();
         if (connecting != null) {
@@ -351,6 +378,7 @@ public final class HttpProxySession {
         boolean read = switch (state) {
             case WAIT_HEADER -> true;
             case EXCHANGE -> !requestComplete && memberChannel != null && memberChannel.isWritable();
+            case TUNNEL -> memberChannel != null && memberChannel.isWritable();
             default -> false;
         };
         if (client.config().isAutoRead() != read) {
@@ -398,6 +426,10 @@ public final class HttpProxySession {
             memberBroke();
             return;
         }
+        if (state == State.TUNNEL) {
+            tunnel(msg, client, channel);
+            return;
+        }
         if (state != State.EXCHANGE) {
             ReferenceCountUtil.release(msg); // nothing was asked: a member does not speak first
             dropMember();
@@ -405,9 +437,15 @@ public final class HttpProxySession {
         }
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
-            if (code == HttpResponseStatus.SWITCHING_PROTOCOLS.code() || responseStarted) {
-                ReferenceCountUtil.release(msg); // no Upgrade was forwarded, so no 101 may come
+            boolean switching = code == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+            if (responseStarted || (switching && (!upgradeRequested || !requestComplete))) {
+                ReferenceCountUtil.release(msg); // a 101 nobody asked for, or a second response header
                 memberBroke();
+                return;
+            }
+            if (switching) {
+                counters.response(code);
+                switchToTunnel(response);
                 return;
             }
             counters.response(code);
@@ -478,6 +516,55 @@ public final class HttpProxySession {
         }
     }
 
+    /**
+     * The member switched protocols: the 101 goes to the client, then both HTTP codecs leave the
+     * pipelines (bytes they already read but did not decode are passed on as they are) and the
+     * connection is a byte relay until either side closes, idle for the shorter data timeout.
+     */
+    private void switchToTunnel(HttpResponse response) {
+        if (!held.isEmpty()) {
+            ReferenceCountUtil.release(response); // the client did not wait for the 101: what it sent was parsed as HTTP
+            closeNow();
+            return;
+        }
+        state = State.TUNNEL;
+        responseStarted = true;
+        client.write(response, client.voidPromise());
+        client.write(LastHttpContent.EMPTY_LAST_CONTENT, client.voidPromise());
+        client.flush();
+        // In this order: the member's encoder passes bytes from now on, so the client's leftovers
+        // can go out through it; the member's leftovers come once the client's codec is gone.
+        Channel toMember = memberChannel;
+        io.netty.channel.ChannelHandlerContext memberCodec = toMember.pipeline().context("http");
+        ((io.netty.handler.codec.http.HttpClientCodec) memberCodec.handler()).prepareUpgradeFrom(memberCodec);
+        client.pipeline().remove("http");
+        toMember.pipeline().remove("http");
+        if (closed || memberChannel == null) {
+            return; // one side went away while the leftovers were passed on
+        }
+        long now = System.nanoTime();
+        lastClientNanos = now;
+        lastMemberNanos = now;
+        memberChannel.config().setAutoRead(client.isWritable());
+        rearm();
+        updateClientReading();
+    }
+
+    /** A tunnel's bytes from one side to the other, with the relay's backpressure. */
+    private void tunnel(Object msg, Channel to, Channel from) {
+        if (!(msg instanceof io.netty.buffer.ByteBuf) || to == null || !to.isActive()) {
+            ReferenceCountUtil.release(msg); // the decoder's end of the 101, or a side already gone
+            return;
+        }
+        to.write(msg, to.voidPromise());
+        if (!to.isWritable()) {
+            to.flush();
+            if (!to.isWritable()) {
+                from.config().setAutoRead(false); // to's writability change resumes it
+            }
+        }
+    }
+
     void memberReadComplete(Channel channel) {
         if (channel == memberChannel) {
             client.flush();
@@ -506,6 +593,8 @@ public final class HttpProxySession {
         member = null;
         if (!closed && state == State.EXCHANGE) {
             answerOrCut(HttpResponseStatus.BAD_GATEWAY);
+        } else if (!closed && state == State.TUNNEL) {
+            closeAfterFlush(); // what the member sent before its close still reaches the client
         }
         // Between requests: the next request chooses a member again.
     }
@@ -570,6 +659,9 @@ public final class HttpProxySession {
                     return headerStartNanos + nanos(settings.timeoutHttpRequestMs());
                 }
                 return clientData > 0 ? idleSinceNanos + nanos(clientData) : Long.MAX_VALUE;
+            case TUNNEL:
+                long idle = route.idleTimeoutMs(); // as a relayed connection: the shorter data timeout
+                return idle > 0 ? Math.max(lastClientNanos, lastMemberNanos) + nanos(idle) : Long.MAX_VALUE;
             case EXCHANGE:
                 long due = Long.MAX_VALUE;
                 if (!requestComplete && clientData > 0) {
@@ -596,6 +688,12 @@ public final class HttpProxySession {
         }
         listener.timedOut();
         Listener settings = route.settings();
+        if (state == State.TUNNEL) {
+            Logger.debug("listener {}: closing an idle upgraded connection from {}", listener.id(),
+                    client.remoteAddress());
+            closeNow();
+            return;
+        }
         if (state == State.WAIT_HEADER) {
             if (headerStarted) {
                 counters.requestError();
@@ -644,7 +742,9 @@ public final class HttpProxySession {
     /** Closes once what was written is sent (the empty write skips the HTTP encoder). */
     private void closeAfterFlush() {
         stop();
-        client.pipeline().context("http").writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        io.netty.channel.ChannelHandlerContext codec = client.pipeline().context("http");
+        (codec != null ? codec.writeAndFlush(Unpooled.EMPTY_BUFFER) : client.writeAndFlush(Unpooled.EMPTY_BUFFER))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void closeNow() {

@@ -41,6 +41,11 @@ final class HttpClient implements AutoCloseable {
         return socket;
     }
 
+    /** The buffered input: after an upgrade, the bytes that follow the 101. */
+    InputStream input() {
+        return in;
+    }
+
     HttpClient send(String raw) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(raw.getBytes(StandardCharsets.ISO_8859_1));

@@ -37,7 +37,12 @@ final class HttpMember implements AutoCloseable {
         /** Reads the request and never answers. */
         SILENT,
         /** 200 with a body of bigBytes bytes, counted as written in {@link #written()}. */
-        BIG
+        BIG,
+        /**
+         * Answers a request with Upgrade by 101 and "welcome\n" in the same write, then echoes raw
+         * bytes until the proxy's FIN; other requests as ECHO.
+         */
+        UPGRADE
     }
 
     record Seen(String requestLine, Map<String, String> headers, long bodyLength, String bodySha256) {
@@ -154,6 +159,15 @@ final class HttpMember implements AutoCloseable {
                 }
                 boolean close = "close".equalsIgnoreCase(headers.get("connection")) || head.endsWith("HTTP/1.0")
                         && !"keep-alive".equalsIgnoreCase(headers.get("connection"));
+                if (now == Mode.UPGRADE && headers.containsKey("upgrade")) {
+                    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: " + headers.get("upgrade")
+                            + "\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
+                            + "welcome\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    in.transferTo(out);
+                    socket.shutdownOutput();
+                    return;
+                }
                 if (now == Mode.BIG) {
                     big(out, close);
                 } else {

@@ -332,13 +332,53 @@ class HttpProxyTest {
 
     @ParameterizedTest
     @MethodSource("io.edgelb.agent.testing.Transports#both")
-    void refusesUpgradeRequestsWith501(Transport transport) throws Exception {
+    void refusesConnectWith501(Transport transport) throws Exception {
         HttpMember m = member("a");
         RelayHarness harness = proxy(transport, web(), m.port());
         HttpClient client = client(harness);
-        assertProxyAnswer(client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").read(), 501, client);
+        assertProxyAnswer(client.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n").read(),
+                501, client);
         assertEquals(0, m.connections());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aWebSocketUpgradeBecomesAByteRelayBothWays(Transport transport) throws Exception {
+        HttpMember m = member("a").mode(HttpMember.Mode.UPGRADE);
+        RelayHarness harness = proxy(transport, web(), m.port());
+        HttpClient client = client(harness);
+        HttpClient.Response switched = client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                .read();
+        assertEquals(101, switched.status(), switched.statusLine());
+        assertEquals("websocket", switched.header("upgrade"));
+        assertEquals("Upgrade", switched.header("connection"));
+        assertEquals("websocket", m.seen().get(0).header("upgrade"), "the Upgrade request reached the member");
+        InputStream in = client.input();
+        assertEquals("welcome", HttpMember.line(in), "bytes the member sent with its 101 are not lost");
+        byte[] data = new byte[300_000];
+        new Random(3).nextBytes(data);
+        OutputStream out = client.socket().getOutputStream();
+        out.write(data);
+        out.flush();
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)),
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readNBytes(data.length))),
+                "raw bytes, not HTTP, both ways");
+        client.socket().shutdownOutput();
+        assertTrue(client.closedByPeer(), "the client's FIN reaches the member, whose close reaches the client");
+        assertEquals(1, harness.listener("web").http().responses(1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aDeclinedUpgradeStaysHttp(Transport transport) throws Exception {
+        HttpMember m = member("a");
+        RelayHarness harness = proxy(transport, web(), m.port());
+        HttpClient client = client(harness);
+        HttpClient.Response declined = client.send("GET /ws HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\n\r\n").read();
+        assertEquals(200, declined.status());
+        assertEquals("GET /next HTTP/1.1", client.get("/next").read().seen("request"));
     }
 
     @ParameterizedTest
