@@ -131,4 +131,18 @@ class ConfigJsonTest {
         assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'TERMINATED_HTTPS' is not supported yet:"
                         + " edgelb listeners speak TCP or HTTP"), decoded.errors());
     }
+
+    @Test
+    void theHttpRulesNameThePathOfTheirField() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 80, "pool": "web", "protocol": "HTTP", "insert_headers": ["Via"]}},
+                 "pools": {"web": {}},
+                 "members": {"m": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80}}}
+                """, "agents.r1");
+        assertEquals(List.of(
+                "agents.r1.listeners.web.insert_headers: insert_headers 'Via' is not supported (expected"
+                        + " X-Forwarded-For, X-Forwarded-Port or X-Forwarded-Proto)",
+                "agents.r1.listeners.web.pool: pool 'web' has protocol TCP; an HTTP listener needs a pool with"
+                        + " protocol 'HTTP'"), decoded.errors());
+    }
 }

@@ -563,4 +563,33 @@ class EdgelbConfigLoaderTest {
                         + " speak TCP or HTTP"),
                 result.messages().stream().filter(m -> !m.contains("warning")).toList());
     }
+
+    @Test
+    void timeoutHttpRequestIsCheckedOnHttpListenersAndIgnoredWithAWarningOnTcpOnes() {
+        LoadResult result = load("""
+                config listener 'web'
+                \toption protocol 'HTTP'
+                \toption port '80'
+                \toption pool 'http'
+                \toption timeout_http_request '0'
+
+                config listener 'raw'
+                \toption port '81'
+                \toption timeout_http_request '5000'
+
+                config pool 'http'
+                \toption protocol 'HTTP'
+
+                config member 'a'
+                \toption pool 'http'
+                \toption address '192.0.2.10'
+                \toption protocol_port '80'
+                """);
+        assertFalse(result.ok());
+        assertEquals(List.of(
+                FILE + ":5: listener 'web': timeout_http_request 0 is out of range 1-31536000000",
+                FILE + ":7: warning: listener 'raw': has no pool: connections to it will be refused",
+                FILE + ":9: warning: listener 'raw': timeout_http_request only applies to protocol 'HTTP'; ignored"),
+                result.messages());
+    }
 }
