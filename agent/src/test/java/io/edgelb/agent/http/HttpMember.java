@@ -42,7 +42,9 @@ final class HttpMember implements AutoCloseable {
          * Answers a request with Upgrade by 101 and "welcome\n" in the same write, then echoes raw
          * bytes until the proxy's FIN; other requests as ECHO.
          */
-        UPGRADE
+        UPGRADE,
+        /** Reads a request's header, then waits for {@link #release()} before reading its body; then as ECHO. */
+        HOLD_BODY
     }
 
     record Seen(String requestLine, Map<String, String> headers, long bodyLength, String bodySha256) {
@@ -68,6 +70,7 @@ final class HttpMember implements AutoCloseable {
     /** How ECHO delimits its body. */
     enum Framing { LENGTH, CHUNKED, CLOSE }
     private volatile long bigBytes;
+    private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
 
     private HttpMember(String name, ServerSocket server) {
         this.name = name;
@@ -94,6 +97,11 @@ final class HttpMember implements AutoCloseable {
     HttpMember big(long bytes) {
         bigBytes = bytes;
         return mode(Mode.BIG);
+    }
+
+    /** Lets HOLD_BODY read the bodies it holds back. */
+    void release() {
+        held.countDown();
     }
 
     int port() {
@@ -144,6 +152,9 @@ final class HttpMember implements AutoCloseable {
                 if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
                     out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
+                }
+                if (mode == Mode.HOLD_BODY && !held.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    return;
                 }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long length = readBody(in, headers, sha);

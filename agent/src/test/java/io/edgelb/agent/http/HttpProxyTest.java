@@ -508,4 +508,38 @@ class HttpProxyTest {
         assertTrue(idle.closedByPeer(), "an idle keep-alive client of a removed listener is closed");
         assertEquals(0, harness.reconciler().closeAllConnections(), "nothing left open");
     }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aMemberThatReadsNoBodyStopsTheClientInsteadOfFillingMemory(Transport transport) throws Exception {
+        long total = 64L * 1024 * 1024;
+        HttpMember m = member("a").mode(HttpMember.Mode.HOLD_BODY);
+        RelayHarness harness = proxy(transport, web(), m.port());
+        HttpClient client = client(harness);
+        client.send("PUT /big HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        closer.add(writer::shutdownNow);
+        java.util.concurrent.Future<?> upload = writer.submit(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            OutputStream out = client.socket().getOutputStream();
+            for (long left = total; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+            out.flush();
+            return null;
+        });
+        ListenerRuntime web = harness.listener("web");
+        long[] last = {-1};
+        Await.until(() -> {
+            long now = web.bytesIn();
+            boolean stalled = now > 0 && now == last[0];
+            last[0] = now;
+            return stalled;
+        }, Duration.ofSeconds(10), "the proxy to stop reading from the client");
+        long buffered = web.bytesIn();
+        assertTrue(buffered < 24L * 1024 * 1024, "proxy read " + buffered + " bytes of a 64 MiB body nobody takes");
+        m.release();
+        upload.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(Long.toString(total), client.read().seen("body-length"), "then the whole body arrives");
+    }
 }
