@@ -1,5 +1,6 @@
 package io.edgelb.agent.http;
 
+import io.edgelb.agent.pool.MemberRuntime;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -39,6 +40,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             session.clientInputShut();
         } else if (event == ListenerRuntime.STOPPING) {
             session.listenerStopping();
+        } else if (event == MemberRuntime.LEAVING) {
+            session.memberLeaving();
         } else {
             ctx.fireUserEventTriggered(event);
         }

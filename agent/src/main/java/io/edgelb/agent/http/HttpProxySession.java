@@ -339,6 +339,13 @@ public final class HttpProxySession {
         }
     }
 
+    /** A member began to drain: between requests, let go of it if it is ours (the next request goes elsewhere). */
+    void memberLeaving() {
+        if (state == State.WAIT_HEADER && member != null && !member.acceptsNewConnections()) {
+            dropMember();
+        }
+    }
+
     void clientFailed(Throwable cause) {
         Logger.debug("listener {}: client {} failed: {}", listener.id(), client.remoteAddress(), cause.getMessage());
         client.close();

@@ -116,6 +116,10 @@ final class HttpMember implements AutoCloseable {
         return connections.get();
     }
 
+    int openConnections() {
+        return open.size();
+    }
+
     long written() {
         return written.get();
     }

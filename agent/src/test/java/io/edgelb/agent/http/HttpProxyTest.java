@@ -435,6 +435,9 @@ class HttpProxyTest {
         String first = client.get("/1").read().seen("member");
         assertEquals(first, client.get("/2").read().seen("member"), "kept on its member connection");
         harness.apply(config.without(first).build());
+        HttpMember removed = first.equals("a") ? a : b;
+        Await.until(() -> removed.openConnections() == 0, Duration.ofSeconds(5),
+                "the idle client to let go of its removed member without waiting for the drain deadline");
         String other = first.equals("a") ? "b" : "a";
         assertEquals(other, client.get("/3").read().seen("member"), "a removed member takes no new request");
     }
