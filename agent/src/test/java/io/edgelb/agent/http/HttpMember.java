@@ -44,7 +44,9 @@ final class HttpMember implements AutoCloseable {
          */
         UPGRADE,
         /** Reads a request's header, then waits for {@link #release()} before reading its body; then as ECHO. */
-        HOLD_BODY
+        HOLD_BODY,
+        /** Starts a response (as framed by {@link #framing}: LENGTH promises 100000 bytes), sends "hello", closes. */
+        CUT
     }
 
     record Seen(String requestLine, Map<String, String> headers, long bodyLength, String bodySha256) {
@@ -181,6 +183,13 @@ final class HttpMember implements AutoCloseable {
                     out.flush();
                     in.transferTo(out);
                     socket.shutdownOutput();
+                    return;
+                }
+                if (now == Mode.CUT) {
+                    String framingHeader = framing == Framing.CHUNKED ? "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+                            : "Content-Length: 100000\r\n\r\nhello";
+                    out.write(("HTTP/1.1 200 OK\r\n" + framingHeader).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
                     return;
                 }
                 if (now == Mode.BIG) {

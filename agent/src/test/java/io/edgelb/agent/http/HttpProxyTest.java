@@ -545,4 +545,24 @@ class HttpProxyTest {
         upload.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(Long.toString(total), client.read().seen("body-length"), "then the whole body arrives");
     }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aMemberFailingMidResponseClosesTheClientWithTheResponseVisiblyCut(Transport transport) throws Exception {
+        HttpMember m = member("a").mode(HttpMember.Mode.CUT);
+        RelayHarness harness = proxy(transport, web(), m.port());
+        for (HttpMember.Framing framing : List.of(HttpMember.Framing.LENGTH, HttpMember.Framing.CHUNKED)) {
+            m.framing(framing);
+            HttpClient client = client(harness);
+            client.get("/");
+            InputStream in = client.input();
+            assertEquals("HTTP/1.1 200 OK", HttpMember.line(in), "the response had started: no 502 now");
+            for (String line = HttpMember.line(in); !line.isEmpty(); line = HttpMember.line(in)) {
+                // headers
+            }
+            String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // up to the close
+            String expected = framing == HttpMember.Framing.CHUNKED ? "5\r\nhello\r\n" : "hello";
+            assertEquals(expected, rest, framing + ": what the member sent, then the close; no last chunk");
+        }
+    }
 }
