@@ -13,8 +13,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,10 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +96,7 @@ public final class HttpProxySession {
     private long idleSinceNanos;
     private long lastClientNanos;
     private long lastMemberNanos;
-    private ScheduledFuture<?> timer;
+    private Deadline deadline;
     private boolean closed;
     private boolean draining;
     /** The listener was removed or the agent stops: no request after the current one. */
@@ -126,6 +121,7 @@ public final class HttpProxySession {
     // --- client side ---------------------------------------------------------------------------
 
     void start() {
+        deadline = new Deadline(client.eventLoop(), this::onTimer);
         listener.httpOpened(client);
         long now = System.nanoTime();
         headerStarted = true; // the first request's clock starts at accept, as HAProxy's does
@@ -203,21 +199,15 @@ public final class HttpProxySession {
             counters.requestError();
             Logger.debug("listener {}: bad request from {}: {}", listener.id(), client.remoteAddress(),
                     cause.getMessage());
-            refuse(statusFor(cause));
+            refuse(RequestScreen.forDecodeFailure(cause));
             return;
         }
         counters.request();
-        HttpVersion version = request.protocolVersion();
-        if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
-            ReferenceCountUtil.release(msg); // HTTP/2 (its preface parses as a request line) and the like
-            counters.requestError();
-            refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
-            return;
-        }
-        if (HttpMethod.CONNECT.equals(request.method())) {
+        HttpResponseStatus refusal = RequestScreen.refusal(request);
+        if (refusal != null) {
             ReferenceCountUtil.release(msg);
             counters.requestError();
-            refuse(HttpResponseStatus.NOT_IMPLEMENTED); // a forward proxy's method: not ours
+            refuse(refusal);
             return;
         }
         upgradeRequested = request.headers().contains(HttpHeaderNames.UPGRADE);
@@ -257,16 +247,6 @@ public final class HttpProxySession {
                     }
                 });
         connecting.start();
-    }
-
-    private static HttpResponseStatus statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpHeaderException) {
-            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        }
-        if (cause instanceof TooLongHttpLineException) {
-            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
-        }
-        return HttpResponseStatus.BAD_REQUEST;
     }
 
     private void requestContent(HttpContent content) {
@@ -460,8 +440,8 @@ public final class HttpProxySession {
             if (!informational) {
                 responseStarted = true;
                 memberKeepAlive = HttpUtil.isKeepAlive(response);
-                keepClient = clientKeepAlive && delimited(response, code) && !stopping;
-                connectionHeader(response.headers());
+                keepClient = clientKeepAlive && KeepAlive.delimited(response, method) && !stopping;
+                KeepAlive.rewrite(response.headers(), keepClient, requestVersion);
             }
         }
         boolean last = msg instanceof LastHttpContent;
@@ -478,24 +458,6 @@ public final class HttpProxySession {
                 return;
             }
             responseEnded();
-        }
-    }
-
-    /** Whether the client can tell where the body ends without the connection closing. */
-    private boolean delimited(HttpResponse response, int code) {
-        return HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response)
-                || HttpMethod.HEAD.equals(method) || code == 204 || code == 304;
-    }
-
-    /** Connection is hop-by-hop: the client is told what the agent will do, not what the member does. */
-    private void connectionHeader(HttpHeaders headers) {
-        headers.remove(HttpHeaderNames.KEEP_ALIVE);
-        if (!keepClient) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (HttpVersion.HTTP_1_0.equals(requestVersion)) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        } else {
-            headers.remove(HttpHeaderNames.CONNECTION);
         }
     }
 
@@ -636,18 +598,12 @@ public final class HttpProxySession {
     // --- timeouts ------------------------------------------------------------------------------
 
     private void rearm() {
-        cancelTimer();
-        long due = dueNanos();
-        if (due != Long.MAX_VALUE) {
-            timer = client.eventLoop().schedule(this::onTimer, Math.max(0, due - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
-        }
+        deadline.at(dueNanos());
     }
 
     private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        if (deadline != null) {
+            deadline.cancel();
         }
     }
 
@@ -655,7 +611,7 @@ public final class HttpProxySession {
         return TimeUnit.MILLISECONDS.toNanos(ms);
     }
 
-    /** When the current state times out, Long.MAX_VALUE for never (a timeout of 0). */
+    /** When the current state times out; Deadline.NEVER when it cannot (a timeout of 0). */
     private long dueNanos() {
         Listener settings = route.settings();
         long clientData = settings.timeoutClientDataMs();
@@ -665,12 +621,12 @@ public final class HttpProxySession {
                 if (headerStarted) {
                     return headerStartNanos + nanos(settings.timeoutHttpRequestMs());
                 }
-                return clientData > 0 ? idleSinceNanos + nanos(clientData) : Long.MAX_VALUE;
+                return clientData > 0 ? idleSinceNanos + nanos(clientData) : Deadline.NEVER;
             case TUNNEL:
                 long idle = route.idleTimeoutMs(); // as a relayed connection: the shorter data timeout
-                return idle > 0 ? Math.max(lastClientNanos, lastMemberNanos) + nanos(idle) : Long.MAX_VALUE;
+                return idle > 0 ? Math.max(lastClientNanos, lastMemberNanos) + nanos(idle) : Deadline.NEVER;
             case EXCHANGE:
-                long due = Long.MAX_VALUE;
+                long due = Deadline.NEVER;
                 if (!requestComplete && clientData > 0) {
                     due = lastClientNanos + nanos(clientData);
                 }
@@ -679,12 +635,11 @@ public final class HttpProxySession {
                 }
                 return due;
             default:
-                return Long.MAX_VALUE;
+                return Deadline.NEVER;
         }
     }
 
     private void onTimer() {
-        timer = null;
         if (closed || state == State.CLOSING || state == State.CONNECTING) {
             return;
         }
