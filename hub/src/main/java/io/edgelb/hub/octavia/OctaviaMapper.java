@@ -40,7 +40,7 @@ import java.util.Set;
  * and PROMETHEUS listeners and UDP/SCTP pools are left out; a PING monitor becomes a TCP connect
  * check of the member port (a Java agent cannot send ICMP without root raw sockets);
  * UDP-CONNECT/SCTP monitors are left out (the pool is then unmonitored); cookie persistence is
- * dropped (edgelb balances TCP); a monitor timeout longer than its delay is cut to the delay.
+ * dropped (edgelb has no cookie persistence yet); a monitor timeout longer than its delay is cut to the delay.
  *
  * <p>Load balancers of the hub's own provider go also to the agents of their availability zone's
  * profile, and their objects are used as Octavia lists them (PENDING_CREATE and PENDING_UPDATE are
@@ -374,7 +374,7 @@ final class OctaviaMapper {
                 // sometimes hands the driver the pool without its session_persistence.
                 b.unsupported = "pool " + id + ": session_persistence " + type + " is not supported by edgelb";
             } else {
-                notes.add("pool " + id + ": session_persistence " + type + " needs HTTP; not applied");
+                notes.add("pool " + id + ": session_persistence " + type + " is not supported yet (no cookie persistence); not applied");
             }
         }
         String monitorId = text(p, "healthmonitor_id");
