@@ -72,6 +72,7 @@ final class HttpMember implements AutoCloseable {
     /** How ECHO delimits its body. */
     enum Framing { LENGTH, CHUNKED, CLOSE }
     private volatile long bigBytes;
+    private volatile boolean closeEach;
     private final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
 
     private HttpMember(String name, ServerSocket server) {
@@ -88,6 +89,12 @@ final class HttpMember implements AutoCloseable {
 
     HttpMember mode(Mode newMode) {
         mode = newMode;
+        return this;
+    }
+
+    /** Answers every request with Connection: close, and closes. */
+    HttpMember closeEach(boolean close) {
+        closeEach = close;
         return this;
     }
 
@@ -195,7 +202,7 @@ final class HttpMember implements AutoCloseable {
                 if (now == Mode.BIG) {
                     big(out, close);
                 } else {
-                    close |= framing == Framing.CLOSE;
+                    close |= framing == Framing.CLOSE || closeEach;
                     echo(out, request, close, head.startsWith("HEAD "));
                 }
                 if (close) {

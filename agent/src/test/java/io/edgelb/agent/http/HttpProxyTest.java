@@ -565,4 +565,18 @@ class HttpProxyTest {
             assertEquals(expected, rest, framing + ": what the member sent, then the close; no last chunk");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("io.edgelb.agent.testing.Transports#both")
+    void aMemberThatClosesAfterEachResponseDoesNotCloseTheClient(Transport transport) throws Exception {
+        HttpMember m = member("a").closeEach(true);
+        RelayHarness harness = proxy(transport, web(), m.port());
+        HttpClient client = client(harness);
+        for (int i = 0; i < 3; i++) {
+            HttpClient.Response response = client.get("/" + i).read();
+            assertEquals(200, response.status());
+            assertNull(response.header("connection"), "the member's Connection: close is hop-by-hop");
+        }
+        assertEquals(3, m.connections(), "a new member connection for each request");
+    }
 }
