@@ -171,10 +171,46 @@ public final class ConfigValidator {
         for (String cidr : l.allowedCidrs()) {
             tryParse(k, l.id(), "allowed_cidrs", () -> Cidr.parse(cidr));
         }
+        checkProtocol(l);
         if (l.mode() == ListenerMode.DNAT) {
             checkDnatListener(l);
         } else if (l.snat()) {
             warn(k, l.id(), "snat", "snat only applies to mode 'dnat' (the relay always connects from the router); ignored");
+        }
+    }
+
+    /** An HTTP listener parses requests and talks HTTP to its pool; a TCP one relays bytes. */
+    private void checkProtocol(Listener l) {
+        Kind k = Kind.LISTENER;
+        Pool pool = l.poolId() == null ? null : config.pools().get(l.poolId());
+        for (String name : l.insertHeaders()) {
+            if (ForwardedHeader.byName(name) == null) {
+                error(k, l.id(), "insert_headers", "insert_headers '" + name
+                        + "' is not supported (expected X-Forwarded-For, X-Forwarded-Port or X-Forwarded-Proto)");
+            }
+        }
+        if (!l.isHttp()) {
+            if (!l.insertHeaders().isEmpty()) {
+                error(k, l.id(), "insert_headers", "insert_headers needs protocol 'HTTP': a TCP listener does not"
+                        + " parse requests");
+            }
+            if (l.timeoutHttpRequestMs() != Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS) {
+                warn(k, l.id(), "timeout_http_request", "timeout_http_request only applies to protocol 'HTTP'; ignored");
+            }
+            if (pool != null && pool.protocol() == PoolProtocol.HTTP) {
+                error(k, l.id(), "pool", "pool '" + pool.id() + "' has protocol HTTP, which needs an HTTP listener"
+                        + " (option protocol 'HTTP'); a TCP listener relays bytes to TCP, PROXY or PROXYV2 pools");
+            }
+            return;
+        }
+        timeout(k, l.id(), "timeout_http_request", l.timeoutHttpRequestMs(), 1);
+        if (l.mode() == ListenerMode.DNAT) {
+            error(k, l.id(), "mode", "protocol 'HTTP' needs the relay (mode 'relay'); the kernel DNAT path does"
+                    + " not parse HTTP");
+        }
+        if (pool != null && pool.protocol() != PoolProtocol.HTTP) {
+            error(k, l.id(), "pool", "pool '" + pool.id() + "' has protocol " + pool.protocol()
+                    + "; an HTTP listener needs a pool with protocol 'HTTP'");
         }
     }
 
@@ -195,7 +231,7 @@ public final class ConfigValidator {
             error(k, l.id(), "timeout_member_data", "timeout_member_data" + why);
         }
         Pool pool = l.poolId() == null ? null : config.pools().get(l.poolId());
-        if (pool != null && pool.protocol() != PoolProtocol.TCP) {
+        if (pool != null && (pool.protocol() == PoolProtocol.PROXY || pool.protocol() == PoolProtocol.PROXYV2)) {
             error(k, l.id(), "pool", "pool '" + pool.id() + "' sends the PROXY protocol (" + pool.protocol() + ")" + why);
         }
         if (pool != null && pool.algorithm() == LbAlgorithm.LEAST_CONNECTIONS) {

@@ -6,7 +6,10 @@ import java.util.List;
  * Where clients connect: a TCP address and port, the pool that serves it, and its limits.
  * Times are milliseconds, as in Octavia's listener API; a data timeout of 0 means none.
  * {@code snat} (dnat mode only) masquerades connections towards the members, for members that do
- * not route their replies back through the router (floating IPs).
+ * not route their replies back through the router (floating IPs). An HTTP listener parses its
+ * clients' requests: {@code insertHeaders} are header names as written (see {@link ForwardedHeader};
+ * the validator rejects others), {@code timeoutHttpRequestMs} the time a client has to send a whole
+ * request header (HAProxy's {@code timeout http-request}).
  */
 public record Listener(
         String id,
@@ -20,7 +23,10 @@ public record Listener(
         long timeoutMemberDataMs,
         List<String> allowedCidrs,
         boolean enabled,
-        boolean snat) {
+        boolean snat,
+        ListenerProtocol protocol,
+        List<String> insertHeaders,
+        long timeoutHttpRequestMs) {
 
     /** Bind to every IPv6 and (v4-mapped) IPv4 address. */
     public static final String DEFAULT_ADDRESS = "::";
@@ -28,22 +34,64 @@ public record Listener(
     public static final long DEFAULT_TIMEOUT_CLIENT_DATA_MS = 50_000;
     public static final long DEFAULT_TIMEOUT_MEMBER_CONNECT_MS = 5_000;
     public static final long DEFAULT_TIMEOUT_MEMBER_DATA_MS = 50_000;
+    public static final long DEFAULT_TIMEOUT_HTTP_REQUEST_MS = 10_000;
 
     public Listener {
         allowedCidrs = List.copyOf(allowedCidrs);
+        insertHeaders = List.copyOf(insertHeaders);
     }
 
     /** A relay listener with Octavia's defaults, for code and tests that only care about a few fields. */
     public static Listener of(String id, String address, int port, String poolId) {
         return new Listener(id, address, port, ListenerMode.RELAY, poolId, UNLIMITED,
                 DEFAULT_TIMEOUT_CLIENT_DATA_MS, DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, DEFAULT_TIMEOUT_MEMBER_DATA_MS,
-                List.of(), true, false);
+                List.of(), true, false, ListenerProtocol.TCP, List.of(), DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
+    }
+
+    /** An HTTP listener with Octavia's defaults that inserts the given headers (names as in UCI). */
+    public static Listener http(String id, String address, int port, String poolId, List<String> insertHeaders) {
+        return of(id, address, port, poolId).withHttp(insertHeaders, DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
     }
 
     /** The same listener in another mode, e.g. {@code dnat}; snat as given. */
     public Listener withMode(ListenerMode newMode, boolean newSnat) {
         return new Listener(id, address, port, newMode, poolId, connectionLimit, timeoutClientDataMs,
-                timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, newSnat);
+                timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, newSnat, protocol,
+                insertHeaders, timeoutHttpRequestMs);
+    }
+
+    /** The same listener speaking HTTP, with these headers and request-header timeout. */
+    public Listener withHttp(List<String> headers, long httpRequestMs) {
+        return new Listener(id, address, port, mode, poolId, connectionLimit, timeoutClientDataMs,
+                timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, snat, ListenerProtocol.HTTP,
+                headers, httpRequestMs);
+    }
+
+    /** The same listener with other limits: connection_limit and the three data-path timeouts. */
+    public Listener withLimits(int limit, long clientDataMs, long memberConnectMs, long memberDataMs) {
+        return new Listener(id, address, port, mode, poolId, limit, clientDataMs, memberConnectMs, memberDataMs,
+                allowedCidrs, enabled, snat, protocol, insertHeaders, timeoutHttpRequestMs);
+    }
+
+    /** The same listener under another id and pool id (the agent namespaces the hub's objects). */
+    public Listener withIds(String newId, String newPoolId) {
+        return new Listener(newId, address, port, mode, newPoolId, connectionLimit, timeoutClientDataMs,
+                timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, snat, protocol,
+                insertHeaders, timeoutHttpRequestMs);
+    }
+
+    public boolean isHttp() {
+        return protocol == ListenerProtocol.HTTP;
+    }
+
+    /** Whether insert_headers names this header. */
+    public boolean inserts(ForwardedHeader header) {
+        for (String name : insertHeaders) {
+            if (ForwardedHeader.byName(name) == header) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when both listeners would bind the same socket. */

@@ -15,10 +15,6 @@ public final class ObjectSchema {
     }
 
     public static Listener listener(String id, OptionSource o) {
-        String protocol = o.string("protocol", "TCP");
-        if (!protocol.equals("TCP")) {
-            o.error("protocol", "protocol '" + protocol + "' is not supported: edgelb balances TCP");
-        }
         return new Listener(id,
                 o.string("address", Listener.DEFAULT_ADDRESS),
                 o.requiredInteger("port"),
@@ -30,7 +26,10 @@ public final class ObjectSchema {
                 o.longInteger("timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
                 o.list("allowed_cidrs"),
                 o.bool("enabled", true),
-                o.bool("snat", false));
+                o.bool("snat", false),
+                o.parsed("protocol", ListenerProtocol.TCP, ListenerProtocol::parse),
+                o.list("insert_headers"),
+                o.longInteger("timeout_http_request", Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS));
     }
 
     public static Pool pool(String id, OptionSource o) {

@@ -9,7 +9,7 @@ public enum SessionPersistence {
     public static SessionPersistence parse(String text) {
         if ("HTTP_COOKIE".equals(text) || "APP_COOKIE".equals(text)) {
             throw new IllegalArgumentException("session_persistence '" + text
-                    + "' needs an HTTP listener; edgelb balances TCP (use SOURCE_IP)");
+                    + "' is not supported yet: edgelb has no cookie persistence (use SOURCE_IP)");
         }
         return Enums.parse(SessionPersistence.class, text, "session_persistence");
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The validator at the ceilings, and the ceilings on the hub's JSON path. */
 class ConfigScaleTest {
     private static Listener listener(String id, String address, int port, ListenerMode mode) {
-        return new Listener(id, address, port, mode, "web", -1, 50_000, 5_000, 50_000, List.of(), true, false);
+        return new Listener(id, address, port, mode, "web", -1, 50_000, 5_000, 50_000, List.of(), true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
     }
 
     @Test

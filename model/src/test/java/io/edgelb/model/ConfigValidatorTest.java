@@ -85,7 +85,7 @@ class ConfigValidatorTest {
     void dnatListenersRejectRelayOnlyFeatures() {
         Listener dnat = new Listener("fast", "198.51.100.1", 80, ListenerMode.DNAT, "p", 100,
                 Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true, false);
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
         Config bad = config(List.of(dnat),
                 List.of(Pool.of("p", LbAlgorithm.ROUND_ROBIN).withProtocol(PoolProtocol.PROXYV2)),
                 List.of(Member.of("m", "p", "192.0.2.1", 80)), List.of());
@@ -150,5 +150,33 @@ class ConfigValidatorTest {
         assertEquals(List.of(
                 "vxlan 'vx1': neighbor '192.0.2.11 02:00:00:00:00:0b x' is not 'IP MAC [VTEP]' (192.0.2.10 02:00:00:00:00:0a 198.51.100.2)",
                 "vxlan 'vx2': vni 100 on port 4789 is already used by vxlan 'vx1'"), errors(c));
+    }
+
+    @Test
+    void httpListenersNeedTheRelayAndAnHttpPool() {
+        Pool http = Pool.of("h", LbAlgorithm.ROUND_ROBIN).withProtocol(PoolProtocol.HTTP);
+        Pool tcp = Pool.of("t", LbAlgorithm.ROUND_ROBIN);
+        List<Member> members = List.of(Member.of("m1", "h", "192.0.2.10", 80), Member.of("m2", "t", "192.0.2.11", 80));
+        Listener good = Listener.http("good", "::", 80, "h", List.of("X-Forwarded-For", "x-forwarded-port"));
+        assertEquals(List.of(), errors(config(List.of(good), List.of(http, tcp), members, List.of())),
+                "header names are case-insensitive");
+        Listener dnat = Listener.http("dnat", "198.51.100.1", 81, "h", List.of()).withMode(ListenerMode.DNAT, false);
+        Listener toTcp = Listener.http("to_tcp", "::", 82, "t", List.of());
+        Listener tcpToHttp = Listener.of("tcp_to_http", "::", 83, "h");
+        Listener headersOnTcp = new Listener("headers_on_tcp", "::", 84, ListenerMode.RELAY, "t", -1, 50_000, 5_000, 50_000,
+                List.of(), true, false, ListenerProtocol.TCP, List.of("X-Forwarded-For"), 10_000);
+        Listener badHeader = Listener.http("bad_header", "::", 85, "h", List.of("X-Forwarded-Host"));
+        Listener noTime = Listener.of("no_time", "::", 86, "h").withHttp(List.of(), 0);
+        assertEquals(List.of(
+                "listener 'dnat': protocol 'HTTP' needs the relay (mode 'relay'); the kernel DNAT path does not parse HTTP",
+                "listener 'to_tcp': pool 't' has protocol TCP; an HTTP listener needs a pool with protocol 'HTTP'",
+                "listener 'tcp_to_http': pool 'h' has protocol HTTP, which needs an HTTP listener (option protocol"
+                        + " 'HTTP'); a TCP listener relays bytes to TCP, PROXY or PROXYV2 pools",
+                "listener 'headers_on_tcp': insert_headers needs protocol 'HTTP': a TCP listener does not parse requests",
+                "listener 'bad_header': insert_headers 'X-Forwarded-Host' is not supported (expected X-Forwarded-For,"
+                        + " X-Forwarded-Port or X-Forwarded-Proto)",
+                "listener 'no_time': timeout_http_request 0 is out of range 1-31536000000"),
+                errors(config(List.of(dnat, toTcp, tcpToHttp, headersOnTcp, badHeader, noTime), List.of(http, tcp),
+                        members, List.of())));
     }
 }

@@ -60,6 +60,20 @@ public final class MetricsReport {
                 ListenerRuntime::bytesIn);
         m.listeners(listeners, "edgelb_listener_bytes_out_total", "counter", "Bytes sent to clients.",
                 ListenerRuntime::bytesOut);
+        List<ListenerRuntime> http = listeners.stream().filter(l -> l.settings().isHttp()).toList();
+        m.listeners(http, "edgelb_listener_http_requests_total", "counter",
+                "HTTP requests read from clients (HTTP listeners).", l -> l.http().requests());
+        m.family("edgelb_listener_http_responses_total", "counter",
+                "HTTP responses sent to clients, by class, the agent's own error answers included.");
+        for (ListenerRuntime l : http) {
+            for (int type = 1; type <= 5; type++) {
+                m.sample("edgelb_listener_http_responses_total", "listener=\"" + escape(l.id()) + "\",code=\""
+                        + type + "xx\"", l.http().responses(type));
+            }
+        }
+        m.listeners(http, "edgelb_listener_http_request_errors_total", "counter",
+                "HTTP requests refused as malformed, too large, too slow or unsupported (400, 408, 414, 431, 501, 505).",
+                l -> l.http().requestErrors());
 
         List<PoolRuntime> pools = List.copyOf(running.pools().values());
         m.members(pools, "edgelb_member_up", "gauge", "1 if the member takes new connections.",

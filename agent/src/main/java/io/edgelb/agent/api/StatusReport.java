@@ -9,6 +9,7 @@ import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.reconcile.RunningState;
 import io.edgelb.agent.reconcile.SystemView;
 import io.edgelb.agent.vrrp.VrrpStatus;
+import io.edgelb.agent.relay.HttpCounters;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.sync.HubObjects;
 import io.edgelb.model.Listener;
@@ -136,6 +137,7 @@ public final class StatusReport {
                 .add("address", l.address())
                 .add("port", l.port())
                 .add("mode", l.mode().uciName())
+                .add("protocol", l.protocol().name())
                 .add("pool", l.poolId() == null ? Json.NULL : Json.value(l.poolId()))
                 .add("state", listening ? "listening" : kernel ? "kernel" : "not listening")
                 .add("connection_limit", l.connectionLimit())
@@ -148,6 +150,15 @@ public final class StatusReport {
                 .add("bytes_in", runtime.bytesIn())
                 .add("bytes_out", runtime.bytesOut())
                 .add("source", source(l.id()));
+        if (l.isHttp()) {
+            HttpCounters http = runtime.http();
+            JsonObject responses = Json.object();
+            for (int type = 1; type <= 5; type++) {
+                responses.add(type + "xx", http.responses(type));
+            }
+            out.add("http", Json.object().add("requests", http.requests()).add("responses", responses)
+                    .add("request_errors", http.requestErrors()));
+        }
         return kernel ? out.add("counts", "kernel path: not counted") : out;
     }
 

@@ -157,7 +157,7 @@ final class HealthProbe {
 
     private void buildPipeline(ChannelPipeline pipeline) {
         MonitorType type = monitor.type();
-        if (proxy != PoolProtocol.TCP) {
+        if (proxy.sendsProxyHeader()) { // not for TCP, nor HTTP pools
             headerSent = loop.newPromise();
             pipeline.addLast("proxy-header", new CheckProxyHeader(proxy, headerSent));
         }

@@ -8,6 +8,7 @@ import io.edgelb.model.Member;
 import io.edgelb.model.OperatingStatus;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,6 +136,25 @@ public final class MemberRuntime implements Candidate, CheckedMember {
 
     public boolean isRemoved() {
         return removed;
+    }
+
+    /** Told to the client connections of a member that began to drain (see {@link #leaving()}). */
+    public static final Object LEAVING = new Object() {
+        @Override
+        public String toString() {
+            return "member leaving";
+        }
+    };
+
+    /**
+     * The member began to drain: tells its client connections, on their event loops. A relayed
+     * connection ignores it; an HTTP one between requests drops its member connection, so that
+     * the drain does not wait for idle keep-alive clients. Any thread.
+     */
+    public void leaving() {
+        for (Channel client : List.copyOf(connections)) {
+            client.pipeline().fireUserEventTriggered(LEAVING);
+        }
     }
 
     // --- connection accounting, called by the relay -------------------------------------------

@@ -28,6 +28,7 @@ final class Drainer {
     /** Starts the clock for a member that just began draining; an earlier start is kept. */
     void draining(MemberRuntime member, long drainTimeoutMs) {
         deadlines.putIfAbsent(member, clockMillis.getAsLong() + drainTimeoutMs);
+        member.leaving(); // idle HTTP keep-alive clients let go of it now rather than at the deadline
     }
 
     /** The member takes connections again (weight back above 0, enabled through the API). */

@@ -117,6 +117,11 @@ public final class Reconciler {
         nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools)));
         members = Collections.unmodifiableMap(nextMembers);
         pools = Collections.unmodifiableMap(nextPools);
+        listeners.forEach((id, old) -> {
+            if (!nextListeners.containsKey(id)) {
+                old.stopping(); // its HTTP keep-alive clients must not go on sending requests to a removed listener
+            }
+        });
         listeners = Collections.unmodifiableMap(nextListeners);
         running = next;
         if (system != null) {
@@ -365,6 +370,7 @@ public final class Reconciler {
     /** Stops accepting on every listener (shutdown); open connections continue. */
     public void closeListeners() {
         sockets.closeAll();
+        listeners.values().forEach(ListenerRuntime::stopping);
         publish();
     }
 
@@ -375,16 +381,17 @@ public final class Reconciler {
 
     /** Closes every open connection (end of a shutdown's grace period). */
     public int closeAllConnections() {
-        int closed = 0;
+        java.util.Set<io.netty.channel.Channel> open = new java.util.LinkedHashSet<>();
         List<MemberRuntime> all = new ArrayList<>(members.values());
         all.addAll(leaving);
         for (MemberRuntime member : all) {
-            for (io.netty.channel.Channel client : List.copyOf(member.connections())) {
-                client.close();
-                closed++;
-            }
+            open.addAll(member.connections());
         }
-        return closed;
+        for (ListenerRuntime listener : listeners.values()) {
+            open.addAll(listener.httpClients()); // an idle HTTP client has no member to find it by
+        }
+        open.forEach(io.netty.channel.Channel::close);
+        return open.size();
     }
 
     public int openConnections() {

@@ -1,5 +1,6 @@
 package io.edgelb.agent.relay;
 
+import io.edgelb.agent.http.HttpProxySession;
 import io.edgelb.agent.net.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,7 +16,8 @@ import org.tinylog.Logger;
 /**
  * Takes accepted connections off a listener's server channel: refuses those outside allowed_cidrs
  * or over connection_limit before they cost anything (the socket is closed unregistered), and
- * hands the rest to an event loop with a fresh {@link RelaySession}.
+ * hands the rest to an event loop with a fresh {@link RelaySession}, or, on an HTTP listener, an
+ * {@link HttpProxySession}.
  */
 @ChannelHandler.Sharable
 final class Acceptor extends ChannelInboundHandlerAdapter {
@@ -50,9 +52,13 @@ final class Acceptor extends ChannelInboundHandlerAdapter {
         config.setAutoRead(true);
         config.setAllowHalfClosure(true);
         config.setWriteBufferWaterMark(RelayTuning.WATER_MARK);
-        RelaySession session = new RelaySession(listener, route, child, transport);
-        config.setRecvByteBufAllocator(new CountingRecvAllocator(bytes -> session.countRead(Side.CLIENT, bytes)));
-        child.pipeline().addLast(new FrontendHandler(session));
+        if (route.settings().isHttp()) {
+            HttpProxySession.attach(listener, route, child, transport); // chosen once, here: TCP pays nothing
+        } else {
+            RelaySession session = new RelaySession(listener, route, child, transport);
+            config.setRecvByteBufAllocator(new CountingRecvAllocator(bytes -> session.countRead(Side.CLIENT, bytes)));
+            child.pipeline().addLast(new FrontendHandler(session));
+        }
         workers.next().register(child).addListener((ChannelFuture registered) -> {
             if (!registered.isSuccess()) {
                 Logger.warn("listener {}: could not register a connection: {}", listener.id(),

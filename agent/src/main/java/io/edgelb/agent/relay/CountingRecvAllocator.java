@@ -13,12 +13,12 @@ import java.util.function.IntConsumer;
  * through {@code lastBytesRead}, spliced reads included, so byte metrics stay exact when a
  * connection moves to splice(2) and no buffer passes through the pipeline any more.
  */
-final class CountingRecvAllocator implements RecvByteBufAllocator {
+public final class CountingRecvAllocator implements RecvByteBufAllocator {
     private static final AdaptiveRecvByteBufAllocator SIZING = new AdaptiveRecvByteBufAllocator();
 
     private final IntConsumer counter;
 
-    CountingRecvAllocator(IntConsumer counter) {
+    public CountingRecvAllocator(IntConsumer counter) {
         this.counter = counter;
     }
 

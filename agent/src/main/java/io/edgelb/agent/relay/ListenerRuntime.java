@@ -1,6 +1,10 @@
 package io.edgelb.agent.relay;
 
 import io.edgelb.model.Listener;
+import io.netty.channel.Channel;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A relay listener as it runs: its current {@link Route} and its counters. The server socket
  * belongs to {@link RelayServer}; this object outlives socket changes of the same listener id.
+ * The counting methods are public for the HTTP proxy ({@code io.edgelb.agent.http}).
  */
 public final class ListenerRuntime {
     /**
@@ -15,6 +20,14 @@ public final class ListenerRuntime {
      * sum is Octavia's request_errors. CONNECT_FAILED: every member tried refused or timed out.
      */
     public enum Rejection { CIDR, LIMIT, NO_MEMBER, CONNECT_FAILED }
+
+    /** Told to an HTTP listener's client connections when the listener is removed or the agent stops. */
+    public static final Object STOPPING = new Object() {
+        @Override
+        public String toString() {
+            return "listener stopping";
+        }
+    };
 
     private volatile Route route;
     private final AtomicInteger active = new AtomicInteger();
@@ -27,6 +40,12 @@ public final class ListenerRuntime {
     private final AtomicLong spliced = new AtomicLong();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final HttpCounters http = new HttpCounters();
+    /**
+     * An HTTP listener's open client connections: unlike a relayed one, an idle keep-alive client
+     * may have no member connection, so no member's accounting would find it to close it.
+     */
+    private final Set<Channel> httpClients = ConcurrentHashMap.newKeySet();
 
     public ListenerRuntime(Route route) {
         this.route = route;
@@ -65,11 +84,11 @@ public final class ListenerRuntime {
         }
     }
 
-    void release() {
+    public void release() {
         active.decrementAndGet();
     }
 
-    void rejected(Rejection why) {
+    public void rejected(Rejection why) {
         switch (why) {
             case CIDR -> rejectedCidr.incrementAndGet();
             case LIMIT -> rejectedLimit.incrementAndGet();
@@ -78,7 +97,7 @@ public final class ListenerRuntime {
         }
     }
 
-    void timedOut() {
+    public void timedOut() {
         timeouts.incrementAndGet();
     }
 
@@ -86,11 +105,11 @@ public final class ListenerRuntime {
         spliced.incrementAndGet();
     }
 
-    void addBytesIn(long n) {
+    public void addBytesIn(long n) {
         bytesIn.add(n);
     }
 
-    void addBytesOut(long n) {
+    public void addBytesOut(long n) {
         bytesOut.add(n);
     }
 
@@ -111,9 +130,42 @@ public final class ListenerRuntime {
         };
     }
 
-    /** Connections accepted and closed without reaching a member (Octavia's request_errors). */
+    /**
+     * Connections accepted and closed without reaching a member, plus, on an HTTP listener, requests
+     * refused as malformed, too large or too slow (Octavia's request_errors).
+     */
     public long requestErrors() {
-        return rejectedCidr.get() + rejectedLimit.get() + rejectedNoMember.get() + rejectedConnectFailed.get();
+        return rejectedCidr.get() + rejectedLimit.get() + rejectedNoMember.get() + rejectedConnectFailed.get()
+                + http.requestErrors();
+    }
+
+    public void httpOpened(Channel client) {
+        httpClients.add(client);
+    }
+
+    public void httpClosed(Channel client) {
+        httpClients.remove(client);
+    }
+
+    /**
+     * The listener is removed or the agent stops: its HTTP clients finish the exchange in progress
+     * and are closed, idle ones at once (HAProxy's soft-stop). Relayed connections are not touched.
+     * Any thread: the event reaches each connection on its own event loop.
+     */
+    public void stopping() {
+        for (Channel client : List.copyOf(httpClients)) {
+            client.pipeline().fireUserEventTriggered(STOPPING);
+        }
+    }
+
+    /** The HTTP client connections open now (a copy). */
+    public List<Channel> httpClients() {
+        return List.copyOf(httpClients);
+    }
+
+    /** Requests and responses of an HTTP listener (all zero on a TCP one). */
+    public HttpCounters http() {
+        return http;
     }
 
     public long timeouts() {

@@ -156,7 +156,7 @@ final class RelaySession {
                 listener::spliced);
         target.health().recordConnectSuccess();
         PoolProtocol protocol = route.pool().settings().protocol();
-        if (protocol != PoolProtocol.TCP) {
+        if (protocol.sendsProxyHeader()) {
             InetSocketAddress source = (InetSocketAddress) client.remoteAddress();
             InetSocketAddress destination = (InetSocketAddress) client.localAddress();
             ByteBuf header = protocol == PoolProtocol.PROXY

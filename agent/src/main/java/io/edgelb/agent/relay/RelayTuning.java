@@ -7,11 +7,11 @@ import io.netty.channel.WriteBufferWaterMark;
  * two high water marks plus two reads, however fast one side is and slow the other: when a
  * channel cannot take more, the opposite side stops reading (HAProxy keeps two 16 KiB buffers).
  */
-final class RelayTuning {
+public final class RelayTuning {
     /** Bytes queued towards one side before the other side stops reading. */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     /** Connect attempts per client connection: the first member plus up to three others. */
-    static final int MAX_CONNECT_ATTEMPTS = 4;
+    public static final int MAX_CONNECT_ATTEMPTS = 4;
     /**
      * Connections accepted per listener per event-loop wake-up (netty's default is 16; HAProxy's
      * tune.maxaccept is 64). Higher lets a burst in faster at the cost of the open connections' turn.

@@ -34,9 +34,7 @@ public final class HubObjects {
     public static Config namespaced(Config hub) {
         Map<String, Listener> listeners = new LinkedHashMap<>();
         for (Listener l : hub.listeners().values()) {
-            listeners.put(PREFIX + l.id(), new Listener(PREFIX + l.id(), l.address(), l.port(), l.mode(),
-                    ref(l.poolId()), l.connectionLimit(), l.timeoutClientDataMs(), l.timeoutMemberConnectMs(),
-                    l.timeoutMemberDataMs(), l.allowedCidrs(), l.enabled(), l.snat()));
+            listeners.put(PREFIX + l.id(), l.withIds(PREFIX + l.id(), ref(l.poolId())));
         }
         Map<String, Pool> pools = new LinkedHashMap<>();
         for (Pool p : hub.pools().values()) {

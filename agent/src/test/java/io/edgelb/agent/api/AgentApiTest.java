@@ -41,11 +41,13 @@ class AgentApiTest {
     private Agent agent;
     private String api;
     private int port;
+    private int httpPort;
 
     @BeforeEach
     void start() throws Exception {
         backend = TcpBackend.start("m");
         port = freePort();
+        httpPort = freePort();
         api = "127.0.0.1:" + freePort();
         String uci = String.join("\n",
                 "config agent 'main'", "\toption api '" + api + "'", "\toption state_dir '" + dir + "'", "",
@@ -55,7 +57,11 @@ class AgentApiTest {
                 "config healthmonitor 'web_check'", "\toption type 'TCP'", "\toption delay '0.2'",
                 "\toption timeout '0.1'", "",
                 "config member 'web_1'", "\toption pool 'web'", "\toption address '127.0.0.1'",
-                "\toption protocol_port '" + backend.port() + "'", "");
+                "\toption protocol_port '" + backend.port() + "'", "",
+                // An HTTP listener whose pool has no member: every request is answered 503.
+                "config listener 'web_http'", "\toption protocol 'HTTP'", "\toption address '127.0.0.1'",
+                "\toption port '" + httpPort + "'", "\toption pool 'empty'", "",
+                "config pool 'empty'", "\toption protocol 'HTTP'", "");
         ConfigSource source = ConfigSources.text("test", uci);
         agent = Agent.start(source, source.load(), Transport.nio());
     }
@@ -224,5 +230,32 @@ class AgentApiTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             return probe.getLocalPort();
         }
+    }
+
+    @Test
+    void httpListenerCountsAreInStatusAndMetrics() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", httpPort)) {
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+        }
+        JsonObject listener = null;
+        for (var l : Json.parse(call("GET", "/api/status", null).body()).asObject().get("listeners").asArray()) {
+            if (l.asObject().getString("id", "").equals("web_http")) {
+                listener = l.asObject();
+            }
+        }
+        assertEquals("HTTP", listener.getString("protocol", ""));
+        JsonObject http = listener.get("http").asObject();
+        assertEquals(1, http.getLong("requests", 0));
+        assertEquals(1, http.get("responses").asObject().getLong("5xx", 0));
+        assertEquals(0, http.getLong("request_errors", -1));
+        String metrics = call("GET", "/metrics", null).body();
+        assertTrue(metrics.contains("edgelb_listener_http_requests_total{listener=\"web_http\"} 1"), metrics);
+        assertTrue(metrics.contains("edgelb_listener_http_responses_total{listener=\"web_http\",code=\"5xx\"} 1"));
+        assertTrue(metrics.contains("edgelb_listener_http_responses_total{listener=\"web_http\",code=\"2xx\"} 0"));
+        assertTrue(metrics.contains("edgelb_listener_http_request_errors_total{listener=\"web_http\"} 0"));
+        assertTrue(!metrics.contains("edgelb_listener_http_requests_total{listener=\"web_tcp\""),
+                "no HTTP series for a TCP listener");
     }
 }

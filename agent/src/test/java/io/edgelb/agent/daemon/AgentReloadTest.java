@@ -113,6 +113,22 @@ class AgentReloadTest {
     }
 
     @Test
+    void aBadHttpListenerIsRefusedAndTheLastGoodConfigurationKeepsServing() throws Exception {
+        int newListener = freePort();
+        Files.writeString(file, config(apiPort, listenerPort) + String.join("\n", "",
+                "config listener 'web_http'", "\toption protocol 'HTTP'", "\toption address '127.0.0.1'",
+                "\toption port '" + newListener + "'", "\toption pool 'web'",
+                "\tlist insert_headers 'X-Forwarded-Host'", ""));
+        JsonObject outcome = reload();
+        assertFalse(outcome.getBoolean("ok", true), outcome.toString());
+        String errors = outcome.get("errors").toString();
+        assertTrue(errors.contains("insert_headers 'X-Forwarded-Host' is not supported"), errors);
+        assertTrue(errors.contains("pool 'web' has protocol TCP; an HTTP listener needs a pool with protocol 'HTTP'"),
+                errors);
+        assertServesTheFirstConfiguration(newListener);
+    }
+
+    @Test
     void aRefusedReloadDoesNotStartTheHubClient() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Files.writeString(file, config(taken.getLocalPort(), listenerPort) + String.join("\n", "",

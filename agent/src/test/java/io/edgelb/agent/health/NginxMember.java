@@ -16,14 +16,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real nginx as a pool member, run in the foreground (no daemon, no master) from a temporary
  * prefix on loopback ports: HTTP and HTTPS each with {@code listen ... proxy_protocol}, and a plain
- * HTTP port. The certificate is a throwaway self-signed one from openssl.
+ * HTTP port. The certificate is a throwaway self-signed one from openssl. {@code /forwarded}
+ * answers with the X-Forwarded-For and X-Forwarded-Proto it received (for the HTTP listener's test).
  */
-final class NginxMember implements AutoCloseable {
+public final class NginxMember implements AutoCloseable {
     private final Path prefix;
     private final Process process;
     final InetSocketAddress proxyHttp;
     final InetSocketAddress proxyHttps;
-    final InetSocketAddress plainHttp;
+    public final InetSocketAddress plainHttp;
 
     private NginxMember(Path prefix, Process process, int[] ports) {
         this.prefix = prefix;
@@ -34,18 +35,19 @@ final class NginxMember implements AutoCloseable {
         this.plainHttp = new InetSocketAddress(loopback, ports[2]);
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(Path.of("/usr/sbin/nginx")) && Files.isExecutable(Path.of("/usr/bin/openssl"));
     }
 
-    static NginxMember start(Path prefix) throws Exception {
+    public static NginxMember start(Path prefix) throws Exception {
         run(List.of("/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                 "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", prefix.resolve("key.pem").toString(),
                 "-out", prefix.resolve("cert.pem").toString()), prefix.resolve("openssl.log"));
         Files.createDirectories(prefix.resolve("tmp"));
         int[] ports = {freePort(), freePort(), freePort()};
         String p = prefix.toString();
-        String server = "        location / { return 200 \"ok $proxy_protocol_addr\\n\"; }\n";
+        String server = "        location / { return 200 \"ok $proxy_protocol_addr\\n\"; }\n"
+                + "        location = /forwarded { return 200 \"$http_x_forwarded_for|$http_x_forwarded_proto\"; }\n";
         Files.writeString(prefix.resolve("nginx.conf"), "daemon off;\nmaster_process off;\nworker_processes 1;\n"
                 + "pid " + p + "/nginx.pid;\nerror_log " + p + "/error.log info;\n"
                 + "events { worker_connections 64; }\n"

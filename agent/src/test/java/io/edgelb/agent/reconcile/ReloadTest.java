@@ -17,6 +17,7 @@ import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.agent.testing.TestConfig;
 import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.Member;
 import io.edgelb.model.OperatingStatus;
 import io.edgelb.model.Pool;
@@ -116,7 +117,7 @@ class ReloadTest {
         }
         Listener withPool = new Listener("web", "127.0.0.1", port, io.edgelb.model.ListenerMode.RELAY, "pool_b", 1,
                 Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of("127.0.0.0/30"), true, false);
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of("127.0.0.0/30"), true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
         harness.apply(config.listener(withPool).build());
         assertEquals(port, harness.port("web"), "same socket");
         try (Socket first = harness.connect("web")) {

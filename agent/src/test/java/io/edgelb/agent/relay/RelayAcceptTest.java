@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.model.Listener;
 import io.edgelb.model.ListenerMode;
+import io.edgelb.model.ListenerProtocol;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -34,7 +35,7 @@ class RelayAcceptTest {
         try {
             Listener settings = new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", Listener.UNLIMITED,
                     Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                    Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true, false);
+                    Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, List.of(), true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
             ServerChannel channel = new RelayServer(transport, group)
                     .bind(new ListenerRuntime(Route.of(settings, null)), settings);
             try {

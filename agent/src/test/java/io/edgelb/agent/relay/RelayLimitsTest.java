@@ -12,6 +12,7 @@ import io.edgelb.agent.testing.TestConfig;
 import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
 import io.edgelb.model.ListenerMode;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.Pool;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -26,7 +27,7 @@ class RelayLimitsTest {
     private static Listener listener(int limit, List<String> cidrs) {
         return new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", limit,
                 Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS,
-                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, cidrs, true, false);
+                Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS, cidrs, true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
     }
 
     @ParameterizedTest
@@ -56,7 +57,7 @@ class RelayLimitsTest {
             Listener any = new Listener("web", Listener.DEFAULT_ADDRESS, 0, ListenerMode.RELAY, "web",
                     Listener.UNLIMITED, Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS,
                     Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS,
-                    List.of("127.0.0.2/32", "::1/128"), true, false);
+                    List.of("127.0.0.2/32", "::1/128"), true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
             harness.apply(TestConfig.create().listener(any).pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))
                     .member(io.edgelb.model.Member.of("m", "web", "::1", member.port())).build());
             int port = harness.port("web");

@@ -93,9 +93,8 @@ class RelayResilienceTest {
     void aMemberThatDoesNotAnswerIsGivenUpAfterTheConnectTimeout(Transport transport) throws Exception {
         SynSwallower silent = closing(SynSwallower.start());
         TcpBackend good = closing(TcpBackend.start("good"));
-        io.edgelb.model.Listener listener = new io.edgelb.model.Listener("web", "127.0.0.1", 0,
-                io.edgelb.model.ListenerMode.RELAY, "web", io.edgelb.model.Listener.UNLIMITED, 50_000, 300, 50_000,
-                List.of(), true, false);
+        io.edgelb.model.Listener listener = io.edgelb.model.Listener.of("web", "127.0.0.1", 0, "web")
+                .withLimits(io.edgelb.model.Listener.UNLIMITED, 50_000, 300, 50_000);
         RelayHarness harness = closing(new RelayHarness(transport)).apply(TestConfig.create()
                 .listener(listener)
                 .pool(Pool.of("web", LbAlgorithm.ROUND_ROBIN))

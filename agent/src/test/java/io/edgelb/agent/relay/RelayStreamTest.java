@@ -13,7 +13,6 @@ import io.edgelb.agent.testing.TcpBackend;
 import io.edgelb.agent.testing.TestConfig;
 import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
-import io.edgelb.model.ListenerMode;
 import io.edgelb.model.Pool;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +20,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -123,8 +121,8 @@ class RelayStreamTest {
     @ParameterizedTest
     @MethodSource("io.edgelb.agent.testing.Transports#both")
     void anIdleConnectionIsClosedAfterTheDataTimeout(Transport transport) throws Exception {
-        Listener impatient = new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", Listener.UNLIMITED,
-                300, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 60_000, List.of(), true, false);
+        Listener impatient = Listener.of("web", "127.0.0.1", 0, "web").withLimits(Listener.UNLIMITED,
+                300, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 60_000);
         RelayHarness harness = relayTo(transport, TcpBackend.start("m").mode(TcpBackend.Mode.SILENT), impatient);
         long start = System.nanoTime();
         try (Socket client = harness.connect("web")) {
@@ -139,8 +137,8 @@ class RelayStreamTest {
     @ParameterizedTest
     @MethodSource("io.edgelb.agent.testing.Transports#both")
     void trafficKeepsAConnectionAliveBeyondTheTimeout(Transport transport) throws Exception {
-        Listener impatient = new Listener("web", "127.0.0.1", 0, ListenerMode.RELAY, "web", Listener.UNLIMITED,
-                60_000, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 400, List.of(), true, false);
+        Listener impatient = Listener.of("web", "127.0.0.1", 0, "web").withLimits(Listener.UNLIMITED,
+                60_000, Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS, 400);
         RelayHarness harness = relayTo(transport, TcpBackend.start("m"), impatient);
         try (Socket client = harness.connect("web")) {
             assertEquals("m", greeting(client));

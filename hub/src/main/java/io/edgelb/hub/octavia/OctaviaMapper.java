@@ -3,12 +3,14 @@ package io.edgelb.hub.octavia;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import io.edgelb.model.AgentSettings;
+import io.edgelb.model.ForwardedHeader;
 import io.edgelb.model.Config;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
 import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
 import io.edgelb.model.ListenerMode;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.Member;
 import io.edgelb.model.MonitorType;
 import io.edgelb.model.Pool;
@@ -31,12 +33,14 @@ import java.util.Set;
  * used as it was when last ACTIVE, so a change in flight never makes a load balancer blink out on
  * the routers; PENDING_CREATE, PENDING_DELETE and ERROR objects are left out.
  *
- * <p>What edgelb cannot do is mapped to the nearest thing or left out, and said in a note:
- * HTTP/HTTPS listeners and pools are relayed as TCP (no L7 features); TERMINATED_HTTPS, UDP, SCTP
+ * <p>HTTP listeners with HTTP pools are HTTP listeners, with the insert_headers edgelb knows
+ * (X-Forwarded-For, -Port, -Proto). What edgelb cannot do is mapped to the nearest thing or left
+ * out, and said in a note: HTTPS listeners and pools are relayed as TCP (TLS passes through), as
+ * are an HTTP listener with a PROXY pool and an HTTP pool under a TCP listener; TERMINATED_HTTPS, UDP, SCTP
  * and PROMETHEUS listeners and UDP/SCTP pools are left out; a PING monitor becomes a TCP connect
  * check of the member port (a Java agent cannot send ICMP without root raw sockets);
  * UDP-CONNECT/SCTP monitors are left out (the pool is then unmonitored); cookie persistence is
- * dropped (edgelb balances TCP); a monitor timeout longer than its delay is cut to the delay.
+ * dropped (edgelb has no cookie persistence yet); a monitor timeout longer than its delay is cut to the delay.
  *
  * <p>Load balancers of the hub's own provider go also to the agents of their availability zone's
  * profile, and their objects are used as Octavia lists them (PENDING_CREATE and PENDING_UPDATE are
@@ -271,25 +275,68 @@ final class OctaviaMapper {
             notes.add("listener " + id + ": protocol " + protocol + " is not supported by edgelb; left out");
             return;
         }
-        if (!protocol.equals("TCP")) {
-            notes.add("listener " + id + ": " + protocol + " is relayed as TCP (no L7 policies or header insertion)");
+        if (protocol.equals("HTTPS")) {
+            notes.add("listener " + id + ": HTTPS is relayed as TCP (TLS passes through to the members)");
         }
         String address = listenerAddress.equals("vip") || onPair ? text(lb, "vip_address") : listenerAddress;
         String pool = text(l, "default_pool_id");
         if (pool != null && !b.pools.containsKey(pool)) {
             pool = null; // left out (unsupported or not ACTIVE): the listener refuses connections meanwhile
         }
+        boolean http = protocol.equals("HTTP");
+        Pool served = pool == null ? null : b.pools.get(pool);
+        if (http && served != null && served.protocol() != PoolProtocol.HTTP) {
+            // Octavia lets an HTTP listener send the PROXY protocol; edgelb's HTTP proxy does not.
+            notes.add("listener " + id + ": HTTP with a " + served.protocol() + " pool is relayed as TCP");
+            http = false;
+        } else if (!http && served != null && served.protocol() == PoolProtocol.HTTP) {
+            notes.add("pool " + pool + ": HTTP under a " + protocol + " listener is relayed as TCP");
+            b.pools.put(pool, served.withProtocol(PoolProtocol.TCP));
+        }
         List<String> cidrs = new ArrayList<>();
         JsonValue allowed = l.get("allowed_cidrs");
         if (allowed != null && allowed.isArray()) {
             allowed.asArray().forEach(c -> cidrs.add(c.isString() ? c.asString() : String.valueOf(c)));
         }
-        b.listeners.put(id, new Listener(id, address == null ? Listener.DEFAULT_ADDRESS : address,
+        Listener mapped = new Listener(id, address == null ? Listener.DEFAULT_ADDRESS : address,
                 number(l, "protocol_port", 0), ListenerMode.RELAY, pool, number(l, "connection_limit", -1),
                 number(l, "timeout_client_data", Listener.DEFAULT_TIMEOUT_CLIENT_DATA_MS),
                 number(l, "timeout_member_connect", Listener.DEFAULT_TIMEOUT_MEMBER_CONNECT_MS),
                 number(l, "timeout_member_data", Listener.DEFAULT_TIMEOUT_MEMBER_DATA_MS),
-                cidrs, l.getBoolean("admin_state_up", true), false));
+                cidrs, l.getBoolean("admin_state_up", true), false, ListenerProtocol.TCP, List.of(),
+                Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
+        if (http) {
+            mapped = mapped.withHttp(insertHeaders(id, l.get("insert_headers")), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS);
+        } else if (insertHeaders(id, l.get("insert_headers")).size() > 0) {
+            notes.add("listener " + id + ": insert_headers need an HTTP listener with an HTTP pool; not inserted");
+        }
+        b.listeners.put(id, mapped);
+    }
+
+    /**
+     * Octavia's insert_headers dict ({"X-Forwarded-For": "true"}): the names edgelb inserts whose
+     * value is true; the others are noted and left out.
+     */
+    private List<String> insertHeaders(String listenerId, JsonValue value) {
+        List<String> names = new ArrayList<>();
+        if (value == null || !value.isObject()) {
+            return names;
+        }
+        for (JsonObject.Member entry : value.asObject()) {
+            JsonValue v = entry.getValue();
+            boolean on = v.isBoolean() ? v.asBoolean() : v.isString() && v.asString().equalsIgnoreCase("true");
+            if (!on) {
+                continue;
+            }
+            ForwardedHeader header = ForwardedHeader.byName(entry.getName());
+            if (header == null) {
+                notes.add("listener " + listenerId + ": insert_headers " + entry.getName()
+                        + " is not supported by edgelb; not inserted");
+            } else if (!names.contains(header.headerName())) {
+                names.add(header.headerName());
+            }
+        }
+        return names;
     }
 
     private void pool(Builder b, JsonObject p, Map<String, JsonObject> monitors, List<JsonObject> members,
@@ -297,7 +344,8 @@ final class OctaviaMapper {
         String id = p.getString("id", "");
         String protocol = p.getString("protocol", "TCP");
         PoolProtocol poolProtocol = switch (protocol) {
-            case "TCP", "HTTP", "HTTPS" -> PoolProtocol.TCP;
+            case "TCP", "HTTPS" -> PoolProtocol.TCP;
+            case "HTTP" -> PoolProtocol.HTTP; // back to TCP when its listener is not HTTP (see listener)
             case "PROXY" -> PoolProtocol.PROXY;
             case "PROXYV2" -> PoolProtocol.PROXYV2;
             default -> null;
@@ -326,7 +374,7 @@ final class OctaviaMapper {
                 // sometimes hands the driver the pool without its session_persistence.
                 b.unsupported = "pool " + id + ": session_persistence " + type + " is not supported by edgelb";
             } else {
-                notes.add("pool " + id + ": session_persistence " + type + " needs HTTP; not applied");
+                notes.add("pool " + id + ": session_persistence " + type + " is not supported yet (no cookie persistence); not applied");
             }
         }
         String monitorId = text(p, "healthmonitor_id");

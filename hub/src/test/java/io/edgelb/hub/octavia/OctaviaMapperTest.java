@@ -10,7 +10,9 @@ import com.eclipsesource.json.JsonObject;
 import io.edgelb.model.Config;
 import io.edgelb.model.ConfigValidator;
 import io.edgelb.model.LbAlgorithm;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.MonitorType;
+import io.edgelb.model.PoolProtocol;
 import io.edgelb.model.SessionPersistence;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +78,8 @@ class OctaviaMapperTest {
         assertEquals(5_000, monitor.timeoutMs(), "timeout cut to the delay");
         assertTrue(mapper.notes().contains("healthmonitor hm1: PING is checked as a TCP connect to the member port"));
         assertTrue(mapper.notes().contains("listener l2: protocol UDP is not supported by edgelb; left out"));
-        assertTrue(mapper.notes().contains("listener l1: HTTP is relayed as TCP (no L7 policies or header insertion)"));
+        assertTrue(mapper.notes().contains("listener l1: HTTP with a PROXY pool is relayed as TCP"), mapper.notes().toString());
+        assertEquals(ListenerProtocol.TCP, listener.protocol());
     }
 
     @Test
@@ -97,5 +100,29 @@ class OctaviaMapperTest {
         JsonObject broken = Json.parse(LB.toString()).asObject().set("provisioning_status", "ERROR");
         assertTrue(new OctaviaMapper("edgelb:", "vip", Map.of()).map(objects(broken, MEMBER)).isEmpty(),
                 "a load balancer in ERROR is not deployed");
+    }
+
+    @Test
+    void anHttpListenerWithAnHttpPoolIsAnHttpListenerWithItsHeaders() {
+        JsonObject listener = Json.parse(LISTENER.toString()).asObject().set("insert_headers", o(
+                "{\"X-Forwarded-For\": \"true\", \"X-Forwarded-Port\": \"false\", \"X-Forwarded-Proto\": \"True\","
+                        + " \"X-SSL-Client-Verify\": \"true\"}"));
+        JsonObject pool = Json.parse(POOL.toString()).asObject().set("protocol", "HTTP");
+        JsonObject tcpListener = Json.parse(LISTENER.toString()).asObject().set("id", "l3").set("protocol", "TCP")
+                .set("protocol_port", 81).set("default_pool_id", "p2");
+        JsonObject httpPoolUnderTcp = Json.parse(POOL.toString()).asObject().set("id", "p2").set("protocol", "HTTP");
+        OctaviaMapper mapper = new OctaviaMapper("edgelb:", "vip", Map.of());
+        Config r1 = states(mapper, new OctaviaObjects(List.of(LB), List.of(listener, tcpListener),
+                List.of(pool, httpPoolUnderTcp), Map.of("p1", List.of(MEMBER)), List.of(MONITOR))).get("r1");
+        assertEquals(List.of(), ConfigValidator.validate(r1).stream().filter(p -> p.isError()).toList());
+        var web = r1.listeners().get("l1");
+        assertEquals(ListenerProtocol.HTTP, web.protocol());
+        assertEquals(List.of("X-Forwarded-For", "X-Forwarded-Proto"), web.insertHeaders(), "only those set true");
+        assertEquals(PoolProtocol.HTTP, r1.pools().get("p1").protocol());
+        assertTrue(mapper.notes().contains("listener l1: insert_headers X-SSL-Client-Verify is not supported by edgelb;"
+                + " not inserted"), mapper.notes().toString());
+        assertEquals(ListenerProtocol.TCP, r1.listeners().get("l3").protocol());
+        assertEquals(PoolProtocol.TCP, r1.pools().get("p2").protocol(), "an HTTP pool under a TCP listener relays TCP");
+        assertTrue(mapper.notes().contains("pool p2: HTTP under a TCP listener is relayed as TCP"));
     }
 }

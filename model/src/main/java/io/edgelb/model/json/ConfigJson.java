@@ -103,13 +103,24 @@ public final class ConfigJson {
         l.allowedCidrs().forEach(cidrs::add);
         JsonObject o = Json.object().add("address", l.address()).add("port", l.port()).add("mode", l.mode().uciName());
         optional(o, "pool", l.poolId());
-        return o.add("connection_limit", l.connectionLimit())
+        o.add("connection_limit", l.connectionLimit())
                 .add("timeout_client_data", l.timeoutClientDataMs())
                 .add("timeout_member_connect", l.timeoutMemberConnectMs())
                 .add("timeout_member_data", l.timeoutMemberDataMs())
                 .add("allowed_cidrs", cidrs)
                 .add("enabled", l.enabled())
-                .add("snat", l.snat());
+                .add("snat", l.snat())
+                .add("protocol", l.protocol().name());
+        // Only when set: an agent from before HTTP listeners reads a TCP listener as it always did.
+        if (!l.insertHeaders().isEmpty()) {
+            JsonArray headers = new JsonArray();
+            l.insertHeaders().forEach(headers::add);
+            o.add("insert_headers", headers);
+        }
+        if (l.timeoutHttpRequestMs() != Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS) {
+            o.add("timeout_http_request", l.timeoutHttpRequestMs());
+        }
+        return o;
     }
 
     private static JsonObject pool(Pool p) {

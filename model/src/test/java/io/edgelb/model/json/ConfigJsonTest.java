@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgelb.model.LbAlgorithm;
+import io.edgelb.model.Listener;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.Member;
 import io.edgelb.model.MonitorType;
 import java.util.List;
@@ -100,5 +102,47 @@ class ConfigJsonTest {
         Decoded decoded = ConfigJson.decode("{}", "");
         assertTrue(decoded.ok());
         assertTrue(decoded.config().members().isEmpty());
+    }
+
+    @Test
+    void anHttpListenerTravelsWithItsHeadersAndTimeout() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 80, "pool": "web", "protocol": "HTTP",
+                                       "insert_headers": ["X-Forwarded-For", "X-Forwarded-Port"],
+                                       "timeout_http_request": 2500}},
+                 "pools": {"web": {"protocol": "HTTP"}},
+                 "members": {"m": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80}}}
+                """, "");
+        assertTrue(decoded.ok(), decoded.errors().toString());
+        Listener web = decoded.config().listeners().get("web");
+        assertEquals(ListenerProtocol.HTTP, web.protocol());
+        assertEquals(List.of("X-Forwarded-For", "X-Forwarded-Port"), web.insertHeaders());
+        assertEquals(2_500, web.timeoutHttpRequestMs());
+        Decoded again = ConfigJson.decode(ConfigJson.encodeText(decoded.config()), "");
+        assertEquals(decoded.config(), again.config());
+    }
+
+    @Test
+    void refusesListenerProtocolsThatAreNotThereYet() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 443, "protocol": "TERMINATED_HTTPS", "insert_headers": ["Via"]}}}
+                """, "agents.r1");
+        assertNull(decoded.config());
+        assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'TERMINATED_HTTPS' is not supported yet:"
+                        + " edgelb listeners speak TCP or HTTP"), decoded.errors());
+    }
+
+    @Test
+    void theHttpRulesNameThePathOfTheirField() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 80, "pool": "web", "protocol": "HTTP", "insert_headers": ["Via"]}},
+                 "pools": {"web": {}},
+                 "members": {"m": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80}}}
+                """, "agents.r1");
+        assertEquals(List.of(
+                "agents.r1.listeners.web.insert_headers: insert_headers 'Via' is not supported (expected"
+                        + " X-Forwarded-For, X-Forwarded-Port or X-Forwarded-Proto)",
+                "agents.r1.listeners.web.pool: pool 'web' has protocol TCP; an HTTP listener needs a pool with"
+                        + " protocol 'HTTP'"), decoded.errors());
     }
 }

@@ -12,6 +12,7 @@ import io.edgelb.model.HubSettings;
 import io.edgelb.model.LbAlgorithm;
 import io.edgelb.model.Listener;
 import io.edgelb.model.ListenerMode;
+import io.edgelb.model.ListenerProtocol;
 import io.edgelb.model.Member;
 import io.edgelb.model.MonitorType;
 import io.edgelb.model.Pool;
@@ -139,7 +140,7 @@ class EdgelbConfigLoaderTest {
                 SERVER_KEY, "/etc/edgelb/agent.key", "edge-1", HubSettings.DEFAULT_STATE_FILE), c.hub());
         assertEquals(List.of("http"), List.copyOf(c.listeners().keySet()));
         assertEquals(new Listener("http", "192.0.2.1", 80, ListenerMode.RELAY, "web", 20_000, 60_000, 3_000, 70_000,
-                List.of("192.0.2.0/24", "2001:db8::/32"), true, false), c.listeners().get("http"));
+                List.of("192.0.2.0/24", "2001:db8::/32"), true, false, ListenerProtocol.TCP, List.of(), Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS), c.listeners().get("http"));
         assertEquals(new Pool("web", LbAlgorithm.LEAST_CONNECTIONS, PoolProtocol.PROXYV2, SessionPersistence.SOURCE_IP,
                 600_000, "web_check", true), c.pools().get("web"));
         assertEquals(List.of("web_1", "web_2001_db8__20_8080"), List.copyOf(c.members().keySet()));
@@ -392,14 +393,14 @@ class EdgelbConfigLoaderTest {
     @Test
     void valuesThatDoNotParse() {
         assertEquals(List.of(
-                FILE + ":3: listener 'l': protocol 'UDP' is not supported: edgelb balances TCP",
+                FILE + ":3: listener 'l': protocol 'UDP' is not supported yet: edgelb listeners speak TCP or HTTP",
                 FILE + ":4: listener 'l': mode 'fast' is unknown (expected relay or dnat)",
                 FILE + ":5: listener 'l': timeout_client_data '50s' is not a number",
                 FILE + ":8: healthmonitor 'h': type 'PING' is not supported by edgelb (a Java agent cannot send"
                         + " ICMP or check UDP/SCTP without root raw sockets); use TCP",
                 FILE + ":9: healthmonitor 'h': delay '5s' is not a number of seconds (write 5 or 0.5)",
-                FILE + ":11: pool 'p': session_persistence 'HTTP_COOKIE' needs an HTTP listener;"
-                        + " edgelb balances TCP (use SOURCE_IP)",
+                FILE + ":11: pool 'p': session_persistence 'HTTP_COOKIE' is not supported yet: edgelb has no"
+                        + " cookie persistence (use SOURCE_IP)",
                 FILE + ":12: pool 'p': enabled '2' is not a boolean (use 1 or 0)",
                 FILE + ":16: member 'm': protocol_port 99999999999 is out of range"),
                 messages("""
@@ -479,5 +480,116 @@ class EdgelbConfigLoaderTest {
         Listener fast = c.listeners().get("fast");
         assertEquals(ListenerMode.DNAT, fast.mode());
         assertEquals(true, fast.snat());
+    }
+
+    @Test
+    void readsAnHttpListenerAndItsPool() {
+        Config c = clean("""
+                config listener 'front'
+                \toption protocol 'HTTP'
+                \toption port '80'
+                \toption pool 'web'
+                \tlist insert_headers 'X-Forwarded-For'
+                \tlist insert_headers 'X-Forwarded-Proto'
+                \toption timeout_http_request '3000'
+
+                config pool 'web'
+                \toption protocol 'HTTP'
+
+                config member 'web_1'
+                \toption pool 'web'
+                \toption address '192.0.2.10'
+                \toption protocol_port '80'
+                """);
+        Listener web = c.listeners().get("front");
+        assertEquals(Listener.of("front", "::", 80, "web").withHttp(List.of("X-Forwarded-For", "X-Forwarded-Proto"), 3_000),
+                web);
+        assertEquals(ListenerProtocol.HTTP, web.protocol());
+        assertEquals(PoolProtocol.HTTP, c.pools().get("web").protocol());
+        assertEquals(ListenerProtocol.TCP, load("""
+                config listener 'l'
+                \toption port '80'
+                """).config().listeners().get("l").protocol(), "TCP by default");
+    }
+
+    @Test
+    void httpListenerMistakesAreReportedAtTheirLines() {
+        LoadResult result = load("""
+                config listener 'web'
+                \toption protocol 'HTTP'
+                \toption mode 'dnat'
+                \toption address '192.0.2.1'
+                \toption port '80'
+                \toption pool 'tcp'
+                \tlist insert_headers 'X-Real-IP'
+
+                config listener 'raw'
+                \toption port '81'
+                \toption pool 'http'
+                \tlist insert_headers 'X-Forwarded-For'
+
+                config listener 'tls'
+                \toption protocol 'TERMINATED_HTTPS'
+                \toption port '443'
+
+                config pool 'tcp'
+
+                config pool 'http'
+                \toption protocol 'HTTP'
+
+                config member 'a'
+                \toption pool 'tcp'
+                \toption address '192.0.2.10'
+                \toption protocol_port '80'
+
+                config member 'b'
+                \toption pool 'http'
+                \toption address '192.0.2.11'
+                \toption protocol_port '80'
+                """);
+        assertFalse(result.ok());
+        assertEquals(List.of(
+                FILE + ":3: listener 'web': protocol 'HTTP' needs the relay (mode 'relay'); the kernel DNAT path"
+                        + " does not parse HTTP",
+                FILE + ":6: listener 'web': pool 'tcp' has protocol TCP; an HTTP listener needs a pool with"
+                        + " protocol 'HTTP'",
+                FILE + ":7: listener 'web': insert_headers 'X-Real-IP' is not supported (expected X-Forwarded-For,"
+                        + " X-Forwarded-Port or X-Forwarded-Proto)",
+                FILE + ":11: listener 'raw': pool 'http' has protocol HTTP, which needs an HTTP listener (option"
+                        + " protocol 'HTTP'); a TCP listener relays bytes to TCP, PROXY or PROXYV2 pools",
+                FILE + ":12: listener 'raw': insert_headers needs protocol 'HTTP': a TCP listener does not parse"
+                        + " requests",
+                FILE + ":15: listener 'tls': protocol 'TERMINATED_HTTPS' is not supported yet: edgelb listeners"
+                        + " speak TCP or HTTP"),
+                result.messages().stream().filter(m -> !m.contains("warning")).toList());
+    }
+
+    @Test
+    void timeoutHttpRequestIsCheckedOnHttpListenersAndIgnoredWithAWarningOnTcpOnes() {
+        LoadResult result = load("""
+                config listener 'web'
+                \toption protocol 'HTTP'
+                \toption port '80'
+                \toption pool 'http'
+                \toption timeout_http_request '0'
+
+                config listener 'raw'
+                \toption port '81'
+                \toption timeout_http_request '5000'
+
+                config pool 'http'
+                \toption protocol 'HTTP'
+
+                config member 'a'
+                \toption pool 'http'
+                \toption address '192.0.2.10'
+                \toption protocol_port '80'
+                """);
+        assertFalse(result.ok());
+        assertEquals(List.of(
+                FILE + ":5: listener 'web': timeout_http_request 0 is out of range 1-31536000000",
+                FILE + ":7: warning: listener 'raw': has no pool: connections to it will be refused",
+                FILE + ":9: warning: listener 'raw': timeout_http_request only applies to protocol 'HTTP'; ignored"),
+                result.messages());
     }
 }
