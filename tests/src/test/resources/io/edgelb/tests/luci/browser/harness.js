@@ -48,7 +48,7 @@
 				{ id: 'web', address: '192.0.2.1', port: 80, mode: 'relay', protocol: 'TCP', pool: 'p', state: 'listening', source: 'local',
 					active_connections: 2, total_connections: 9, rejected_connections: { cidr: 1, limit: 0, no_member: 0 }, timeouts: 0,
 					connection_limit: 100, bytes_in: 5782, bytes_out: 4189 },
-				{ id: 'hubweb', address: '2001:db8::1', port: 443, mode: 'relay', pool: 'hp', state: 'listening', source: 'hub',
+				{ id: 'hubweb', address: '2001:db8::1', port: 443, mode: 'relay', protocol: 'HTTP', pool: 'hp', state: 'listening', source: 'hub',
 					active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0 }
 			],
 			pools: [
@@ -123,6 +123,7 @@
 		const st = baseStatus();
 		st.listeners[0] = Object.assign(st.listeners[0], { id: hostile('status.http[0].id'), protocol: 'HTTP', pool: 'hp',
 			http: { requests: 120, responses: { '1xx': 0, '2xx': 100, '3xx': 5, '4xx': 10, '5xx': 5 }, request_errors: 3 } });
+		st.listeners[1].protocol = 'TCP';
 		st.listeners.push({ id: 'odd', address: '::', port: 8080, mode: 'relay', protocol: 'HTTP', pool: 'hp', state: 'listening',
 			source: 'local', active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0,
 			http: poison({ requests: 'x', responses: { '2xx': 'x', '5xx': 'x' }, request_errors: 'x' }, 'status.http[2]') });
@@ -496,7 +497,7 @@
 				checkInert('hub-hostile', c);
 				checkLiteral('hub-hostile', c, [ 'status.hub.state', 'status.hub.endpoint', 'status.hub.last_error', 'hub.key', 'hub.keyed',
 					'status.hub.endpoints[0].endpoint', 'status.hub.endpoints[0].state', 'status.hub.endpoints[1].endpoint',
-					'status.listeners[1].id', 'status.pools[1].id', 'status.pools[1].members[0].id' ]);
+					'status.listeners[1].id', 'status.listeners[1].protocol', 'status.pools[1].id', 'status.pools[1].members[0].id' ]);
 			});
 		}),
 
