@@ -7,20 +7,25 @@ accepting an object the routers will never serve.
 from octavia_lib.api.drivers import data_models
 from octavia_lib.api.drivers import exceptions
 
-# The agent relays TCP; HTTPS is passed through untouched (no TLS termination).
-LISTENER_PROTOCOLS = frozenset({'TCP', 'HTTPS'})
-# Pools speak TCP to members, optionally after a PROXY v1/v2 header.
-POOL_PROTOCOLS = frozenset({'TCP', 'HTTPS', 'PROXY', 'PROXYV2'})
+# The agent relays TCP, proxies HTTP/1.1, and passes HTTPS through untouched
+# (no TLS termination, so no TERMINATED_HTTPS).
+LISTENER_PROTOCOLS = frozenset({'TCP', 'HTTP', 'HTTPS'})
+# Pools speak TCP to members, optionally after a PROXY v1/v2 header, or HTTP
+# behind an HTTP listener (the hub relays an HTTP pool as TCP under others).
+POOL_PROTOCOLS = frozenset({'TCP', 'HTTP', 'HTTPS', 'PROXY', 'PROXYV2'})
+# model/ForwardedHeader.java: the headers an HTTP listener inserts. Octavia's
+# X-SSL-Client-* headers need TLS termination.
+INSERT_HEADERS = ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto')
 LB_ALGORITHMS = frozenset({'ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP',
                            'SOURCE_IP_PORT'})
-# model/SessionPersistence.java: SOURCE_IP only (cookies need HTTP).
+# model/SessionPersistence.java: SOURCE_IP only (the HTTP proxy sets no cookies).
 SESSION_PERSISTENCE_TYPES = frozenset({'SOURCE_IP'})
 # model/MonitorType.java: no ICMP/UDP/SCTP without raw sockets.
 MONITOR_TYPES = frozenset({'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO'})
 
 # Fields whose mere presence (a non-empty value) is refused.
 LISTENER_UNSUPPORTED_FIELDS = (
-    'insert_headers', 'default_tls_container_ref', 'default_tls_container_data',
+    'default_tls_container_ref', 'default_tls_container_data',
     'sni_container_refs', 'sni_container_data', 'client_ca_tls_container_ref',
     'client_ca_tls_container_data', 'client_crl_container_ref',
     'client_crl_container_data', 'tls_versions', 'tls_ciphers',
@@ -43,8 +48,10 @@ def given(value):
     return True
 
 
-def refuse(what):
+def refuse(what, hint=None):
     msg = 'edgelb does not support {} yet'.format(what)
+    if hint:
+        msg += ' ({})'.format(hint)
     raise exceptions.UnsupportedOptionError(user_fault_string=msg,
                                             operator_fault_string=msg)
 
@@ -72,11 +79,50 @@ def check_loadbalancer(lb):
 def check_listener(listener):
     _one_of('listener', 'protocol', listener.protocol, LISTENER_PROTOCOLS)
     _fields(listener, 'listener', LISTENER_UNSUPPORTED_FIELDS)
+    _insert_headers(listener)
     auth = getattr(listener, 'client_authentication', None)
     if given(auth) and auth != 'NONE':
         refuse('listener client_authentication {}'.format(auth))
     if given(getattr(listener, 'default_pool', None)):
         check_pool(listener.default_pool)
+
+
+def _insert_headers(listener):
+    """Octavia's {"X-Forwarded-For": "true"}: only the names edgelb inserts."""
+    headers = getattr(listener, 'insert_headers', None)
+    if not given(headers):
+        return
+    if not isinstance(headers, dict):
+        refuse('listener insert_headers that are not a dict')
+    known = {name.lower(): name for name in INSERT_HEADERS}
+    for name, value in headers.items():
+        if not isinstance(name, str) or name.lower() not in known:
+            refuse('listener insert_headers {}'.format(_shown(name)),
+                   'only {}'.format(', '.join(INSERT_HEADERS)))
+        if _flag(value) is None:
+            refuse('listener insert_headers {} {}'.format(known[name.lower()],
+                                                          _shown(value)),
+                   'only true or false')
+    protocol = getattr(listener, 'protocol', None)
+    if given(protocol) and protocol != 'HTTP' and any(
+            _flag(v) for v in headers.values()):
+        refuse('listener insert_headers with protocol {}'.format(protocol),
+               'HTTP listeners insert headers')
+
+
+def _flag(value):
+    """True/False for Octavia's header switches ("true", "False", True), else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ('true', 'false'):
+        return value.lower() == 'true'
+    return None
+
+
+def _shown(value):
+    """A tenant's value in a message: quoted, cut short."""
+    text = repr(value)
+    return text if len(text) <= 64 else text[:61] + '...'
 
 
 def check_pool(pool):

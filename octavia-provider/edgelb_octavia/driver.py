@@ -115,7 +115,7 @@ class EdgelbProviderDriver(provider_base.ProviderDriver):
     def health_monitor_delete(self, healthmonitor):
         self._tell('healthmonitor', healthmonitor, 'healthmonitor_id', 'delete')
 
-    # L7: not served (the agent relays TCP)
+    # L7: not served (the HTTP proxy routes every request to the listener's pool)
     def l7policy_create(self, l7policy):
         capabilities.check_l7('L7 policies')
 

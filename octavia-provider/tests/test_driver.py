@@ -37,14 +37,13 @@ class DriverTest(unittest.TestCase):
 
     # Unsupported options, each named
     def test_listener_protocols_refused_by_name(self):
-        for proto in ('HTTP', 'TERMINATED_HTTPS', 'UDP', 'SCTP', 'PROMETHEUS'):
+        for proto in ('TERMINATED_HTTPS', 'UDP', 'SCTP', 'PROMETHEUS'):
             msg = self.refused('listener protocol', proto, call=lambda: self.driver.listener_create(
                 dm.Listener(listener_id=LI, loadbalancer_id=LB, protocol=proto, protocol_port=80)))
             self.assertEqual('edgelb does not support listener protocol {} yet'.format(proto), msg)
 
     def test_listener_tls_and_headers_refused_by_name(self):
-        cases = {'insert_headers': {'X-Forwarded-For': 'true'},
-                 'default_tls_container_ref': 'ref', 'sni_container_refs': ['a'],
+        cases = {'default_tls_container_ref': 'ref', 'sni_container_refs': ['a'],
                  'client_ca_tls_container_ref': 'ca', 'tls_ciphers': 'ECDHE',
                  'tls_versions': ['TLSv1.2'], 'alpn_protocols': ['h2']}
         for field, value in cases.items():
@@ -52,6 +51,33 @@ class DriverTest(unittest.TestCase):
                 dm.Listener(listener_id=LI, protocol='TCP', protocol_port=80, **{field: value})))
         self.refused('client_authentication', 'MANDATORY', call=lambda: self.driver.listener_create(
             dm.Listener(listener_id=LI, protocol='HTTPS', client_authentication='MANDATORY')))
+
+    def test_insert_headers_other_than_forwarded_refused_by_name(self):
+        for name in ('X-SSL-Client-Verify', 'X-SSL-Client-DN', 'X-Real-IP', 'X-Forwarded-For\r\nX: y'):
+            msg = self.refused('listener insert_headers', repr(name), 'only X-Forwarded-For',
+                               call=lambda: self.driver.listener_create(dm.Listener(
+                                   listener_id=LI, protocol='HTTP', protocol_port=80,
+                                   insert_headers={'X-Forwarded-For': 'true', name: 'true'})))
+            self.assertNotIn('\r\n', msg)
+        self.refused("insert_headers X-Forwarded-Port 'yes'", 'only true or false', call=lambda:
+                     self.driver.listener_create(dm.Listener(listener_id=LI, protocol='HTTP',
+                                                             insert_headers={'X-Forwarded-Port': 'yes'})))
+        self.refused('insert_headers that are not a dict', call=lambda: self.driver.listener_create(
+            dm.Listener(listener_id=LI, protocol='HTTP', insert_headers=['X-Forwarded-For'])))
+        self.refused('insert_headers with protocol TCP', 'HTTP listeners', call=lambda: self.driver.listener_create(
+            dm.Listener(listener_id=LI, protocol='TCP', insert_headers={'X-Forwarded-For': 'true'})))
+        self.refused('insert_headers with protocol HTTPS', call=lambda: self.driver.listener_update(
+            dm.Listener(listener_id=LI), dm.Listener(protocol='HTTPS',
+                                                     insert_headers={'X-Forwarded-Proto': True})))
+
+    def test_http_listener_refuses_what_needs_tls_or_l7(self):
+        self.refused('listener default_tls_container_ref', call=lambda: self.driver.listener_create(
+            dm.Listener(listener_id=LI, protocol='HTTP', default_tls_container_ref='ref')))
+        self.refused('listener l7policies', call=lambda: self.driver.listener_create(
+            dm.Listener(listener_id=LI, protocol='HTTP', l7policies=[dm.L7Policy()])))
+        self.refused('session_persistence type HTTP_COOKIE', call=lambda: self.driver.listener_create(
+            dm.Listener(listener_id=LI, protocol='HTTP', default_pool=dm.Pool(
+                pool_id=PO, protocol='HTTP', session_persistence={'type': 'HTTP_COOKIE'}))))
 
     def test_l7_refused(self):
         self.refused('L7 policies', call=lambda: self.driver.l7policy_create(dm.L7Policy()))
@@ -164,6 +190,36 @@ class DriverTest(unittest.TestCase):
             ('/api/octavia/changes', {'object': 'pool', 'id': PO, 'action': 'delete',
                                       'loadbalancer_id': LB}),
             ('/api/octavia/changes', {'object': 'loadbalancer', 'id': LB, 'action': 'delete',
+                                      'loadbalancer_id': LB}),
+        ], self.hub.posts)
+
+    def test_http_listener_and_pool_accepted_and_hub_told(self):
+        lb = dm.LoadBalancer(loadbalancer_id=LB, availability_zone=ZONE, listeners=[
+            dm.Listener(listener_id=LI, protocol='HTTP', protocol_port=80,
+                        insert_headers={'X-Forwarded-For': 'true', 'x-forwarded-port': 'True',
+                                        'X-Forwarded-Proto': False},
+                        default_pool=dm.Pool(pool_id=PO, protocol='HTTP', lb_algorithm='ROUND_ROBIN',
+                                             session_persistence={'type': 'SOURCE_IP'},
+                                             healthmonitor=dm.HealthMonitor(type='HTTP')))])
+        self.driver.loadbalancer_create(lb)
+        self.driver.listener_update(dm.Listener(listener_id=LI, loadbalancer_id=LB),
+                                    dm.Listener(insert_headers={'X-Forwarded-Proto': 'true'}))
+        self.driver.listener_update(dm.Listener(listener_id=LI, loadbalancer_id=LB),
+                                    dm.Listener(insert_headers={}))
+        self.driver.pool_create(dm.Pool(pool_id=PO, loadbalancer_id=LB, protocol='HTTP'))
+        # A TCP listener may carry switched-off headers (Octavia's defaults).
+        self.driver.listener_create(dm.Listener(listener_id=LI, loadbalancer_id=LB, protocol='TCP',
+                                                insert_headers={'X-Forwarded-For': 'false'}))
+        self.assertEqual([
+            ('/api/octavia/changes', {'object': 'loadbalancer', 'id': LB, 'action': 'create',
+                                      'loadbalancer_id': LB}),
+            ('/api/octavia/changes', {'object': 'listener', 'id': LI, 'action': 'update',
+                                      'loadbalancer_id': LB}),
+            ('/api/octavia/changes', {'object': 'listener', 'id': LI, 'action': 'update',
+                                      'loadbalancer_id': LB}),
+            ('/api/octavia/changes', {'object': 'pool', 'id': PO, 'action': 'create',
+                                      'loadbalancer_id': LB}),
+            ('/api/octavia/changes', {'object': 'listener', 'id': LI, 'action': 'create',
                                       'loadbalancer_id': LB}),
         ], self.hub.posts)
 

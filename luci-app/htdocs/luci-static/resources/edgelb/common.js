@@ -395,7 +395,8 @@ return baseclass.extend({
 		const rows = [];
 
 		(status.listeners || []).filter(this.fromHub).forEach(function(l) {
-			rows.push([ _('Listener'), l.id, '%s, %s, %s'.format(self.hostPort(l.address, l.port), l.mode, l.pool || '-') ]);
+			rows.push([ _('Listener'), l.id, '%s, %s, %s, %s'.format(self.hostPort(l.address, l.port), l.mode,
+				l.protocol || 'TCP', l.pool || '-') ]);
 		});
 
 		(status.pools || []).forEach(function(p) {

@@ -18,8 +18,15 @@ const ALGORITHMS = {
 const POOL_PROTOCOLS = {
 	TCP: _('TCP'),
 	PROXY: _('TCP with PROXY protocol v1'),
-	PROXYV2: _('TCP with PROXY protocol v2')
+	PROXYV2: _('TCP with PROXY protocol v2'),
+	HTTP: _('HTTP (for HTTP listeners)')
 };
+const LISTENER_PROTOCOLS = {
+	TCP: _('TCP'),
+	HTTP: _('HTTP')
+};
+/* model/ForwardedHeader.java: the headers an HTTP listener may insert. */
+const INSERT_HEADERS = [ 'X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto' ];
 const MONITOR_TYPES = [ 'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO' ];
 const HTTP_METHODS = [ 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'CONNECT' ];
 /* Octavia's upper bound for timeouts, one year, in milliseconds and seconds. */
@@ -86,12 +93,36 @@ function listenersWith(section, section_id, port) {
 	});
 }
 
+/* Whether the pool speaks HTTP to its members. */
+function httpPool(pool_id) {
+	const pool = uci.get('edgelb', pool_id);
+
+	return pool != null && pool.protocol == 'HTTP';
+}
+
+/* Why a listener of this protocol cannot use the pool, or null: HTTP listeners and HTTP pools go together. */
+function protocolPoolProblem(protocol, pool_id) {
+	if (pool_id == null || pool_id === '' || uci.get('edgelb', pool_id) == null)
+		return null;
+
+	if (protocol == 'HTTP' && !httpPool(pool_id))
+		return _('An HTTP listener needs a pool with protocol HTTP; pool %s has another protocol.').format(pool_id);
+
+	if (protocol != 'HTTP' && httpPool(pool_id))
+		return _('Pool %s speaks HTTP, which needs an HTTP listener.').format(pool_id);
+
+	return null;
+}
+
 /* Why a DNAT listener cannot use the pool, or null: the kernel path sends no PROXY header and keeps no counts. */
 function dnatPoolProblem(pool_id) {
 	const pool = uci.get('edgelb', pool_id);
 
 	if (pool == null)
 		return null;
+
+	if (pool.protocol == 'HTTP')
+		return null; /* said by protocolPoolProblem: an HTTP pool needs an HTTP listener, which needs relay */
 
 	if ((pool.protocol || 'TCP') != 'TCP')
 		return _('Pool %s sends the PROXY protocol, which only relay mode can do.').format(pool_id);
@@ -220,16 +251,33 @@ return view.extend({
 		o.default = 'relay';
 		common.keepUntouched(o);
 
+		o = s.taboption('general', form.ListValue, 'protocol', _('Protocol'),
+			_('TCP: bytes are relayed as they are. HTTP: requests are parsed (HTTP/1.1 and 1.0), headers can be inserted, and the pool must speak HTTP; needs relay mode.'));
+		Object.keys(LISTENER_PROTOCOLS).forEach(function(k) { o.value(k, LISTENER_PROTOCOLS[k]); });
+		o.default = 'TCP';
+		common.keepUntouched(o);
+		o.validate = function(section_id, value) {
+			return value != 'HTTP' || this.section.formvalue(section_id, 'mode') != 'dnat' ||
+				_('HTTP needs relay mode: the kernel DNAT path does not parse HTTP.');
+		};
+
 		o = s.taboption('general', form.ListValue, 'pool', _('Pool'));
 		o.value('', _('none: connections are refused'));
 		uci.sections('edgelb', 'pool').forEach(function(pool) {
 			o.value(pool['.name'], poolLabel(pool));
 		});
 		o.validate = function(section_id, value) {
-			const problem = this.section.formvalue(section_id, 'mode') == 'dnat' ? dnatPoolProblem(value) : null;
+			const problem = protocolPoolProblem(this.section.formvalue(section_id, 'protocol'), value) ||
+				(this.section.formvalue(section_id, 'mode') == 'dnat' ? dnatPoolProblem(value) : null);
 
 			return problem || true;
 		};
+
+		o = s.taboption('general', form.MultiValue, 'insert_headers', _('Insert headers'),
+			_('Added to each request passed to a member: X-Forwarded-For appends the client\'s address, X-Forwarded-Port and X-Forwarded-Proto replace what the client sent.'));
+		o.modalonly = true;
+		INSERT_HEADERS.forEach(function(h) { o.value(h); });
+		o.depends('protocol', 'HTTP');
 
 		o = s.taboption('limits', form.Value, 'connection_limit', _('Connection limit'), _('-1: unlimited.'));
 		o.modalonly = true;
@@ -251,6 +299,13 @@ return view.extend({
 			o.datatype = 'range(%d,%d)'.format(t[3], MAX_TIMEOUT_MS);
 			o.depends(relayOnly());
 		});
+
+		o = s.taboption('limits', form.Value, 'timeout_http_request', _('HTTP request timeout'),
+			_('Milliseconds a client has to send a complete request header; then 408.'));
+		o.modalonly = true;
+		o.placeholder = '10000';
+		o.datatype = 'range(1,%d)'.format(MAX_TIMEOUT_MS);
+		o.depends('protocol', 'HTTP');
 
 		o = s.taboption('access', form.DynamicList, 'allowed_cidrs', _('Allowed networks'),
 			_('Only clients from these networks may connect; empty: everyone.'));
@@ -283,6 +338,18 @@ return view.extend({
 		Object.keys(POOL_PROTOCOLS).forEach(function(k) { o.value(k, POOL_PROTOCOLS[k]); });
 		o.default = 'TCP';
 		common.keepUntouched(o);
+		o.validate = function(section_id, value) {
+			const http = value == 'HTTP';
+			const other = uci.sections('edgelb', 'listener').filter(function(l) {
+				return l.pool == section_id && (l.protocol == 'HTTP') != http;
+			})[0];
+
+			if (other == null)
+				return true;
+
+			return http ? _('Listener %s uses this pool and is not HTTP: an HTTP pool needs HTTP listeners.').format(other['.name'])
+				: _('Listener %s uses this pool and speaks HTTP: its pool needs protocol HTTP.').format(other['.name']);
+		};
 
 		o = s.option(form.ListValue, 'healthmonitor', _('Health monitor'));
 		o.value('', _('none'));

@@ -291,6 +291,7 @@ return view.extend({
 				el('span', [ el('strong', l.id), common.fromHub(l) ? common.hubLabel() : null ]),
 				common.hostPort(l.address, l.port),
 				l.mode == 'dnat' ? _('DNAT (kernel)') : _('relay'),
+				l.protocol != null && l.protocol !== '' ? String(l.protocol) : 'TCP',
 				l.pool || el('em', _('none')),
 				l.state == 'not listening' ? el('span', { 'style': 'color:#c62828' }, _('not listening')) : l.state,
 				el('span', {
@@ -300,6 +301,7 @@ return view.extend({
 					: '%d / %d'.format(l.active_connections || 0, l.total_connections || 0)) +
 					(l.connection_limit > 0 ? ' (' + _('limit %d').format(l.connection_limit) + ')' : '')),
 				el('span', { 'style': 'white-space:nowrap' }, [ '↓ ' + rate(sample.rateIn), el('br'), '↑ ' + rate(sample.rateOut) ]),
+				this.renderHttp(l.http),
 				this.renderGraph(history, now)
 			];
 		}, this));
@@ -312,9 +314,28 @@ return view.extend({
 
 		return el('div', { 'class': 'cbi-section' }, [
 			el('h3', _('Listeners')),
-			table([ _('Listener'), _('Address'), _('Mode'), _('Pool'), _('State'),
-				_('Connections (active / total)'), _('Throughput (in / out)'), _('Traffic, last 10 minutes') ],
+			table([ _('Listener'), _('Address'), _('Mode'), _('Protocol'), _('Pool'), _('State'),
+				_('Connections (active / total)'), _('Throughput (in / out)'), _('HTTP requests'), _('Traffic, last 10 minutes') ],
 				rows, _('No listeners'))
+		]);
+	},
+
+	/* An HTTP listener's counters (the status's "http" object): requests, responses by class, request errors. */
+	renderHttp: function(http) {
+		if (http == null || typeof(http) != 'object')
+			return '—';
+
+		const responses = http.responses != null && typeof(http.responses) == 'object' ? http.responses : {};
+		const classes = [ '1xx', '2xx', '3xx', '4xx', '5xx' ].filter(function(c) {
+			return c != '1xx' || +responses[c] > 0;
+		}).map(function(c) {
+			return '%s %d'.format(c, responses[c]);
+		});
+
+		return el('span', { 'style': 'white-space:nowrap' }, [
+			_('%d requests').format(http.requests), el('br'),
+			el('small', classes.join(' · ')), el('br'),
+			el('small', _('%d request errors').format(http.request_errors))
 		]);
 	},
 

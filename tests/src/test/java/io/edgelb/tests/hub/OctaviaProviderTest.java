@@ -220,7 +220,7 @@ class OctaviaProviderTest {
     void unsupportedOptionsAreRefused() throws Exception {
         ProviderBed bed = servedBed();
         String[][] refusals = {
-                {"listener protocol HTTP", "HTTP"},
+                {"pool tls_enabled", "tls_enabled"},
                 {"listener protocol UDP", "UDP"},
                 {"L7 policy", "l7"},
                 {"cookie persistence", "HTTP_COOKIE"},
@@ -231,8 +231,7 @@ class OctaviaProviderTest {
             JsonObject listener = tree.get("listeners").asArray().get(0).asObject();
             JsonObject pool = listener.get("default_pool").asObject();
             switch (refusal[0]) {
-                case "listener protocol HTTP" -> listener.set("protocol", "HTTP").set("default_pool",
-                        pool.set("protocol", "HTTP"));
+                case "pool tls_enabled" -> pool.add("tls_enabled", true);
                 case "listener protocol UDP" -> listener.set("protocol", "UDP").set("default_pool",
                         pool.set("protocol", "UDP").set("healthmonitor", Json.object().add("type", "UDP-CONNECT")
                                 .add("delay", 1).add("timeout", 1).add("max_retries", 1)));
@@ -271,16 +270,24 @@ class OctaviaProviderTest {
         assertTrue(answer.statusCode() == 400 || answer.statusCode() == 501, answer.statusCode() + " " + answer.body());
         assertTrue(answer.body().contains("availability_zone"), answer.body());
 
-        // On a served load balancer, through the CLI: a second listener speaking HTTP.
+        // On a served load balancer, through the CLI: a second listener speaking UDP is refused...
         String lb = bed.createLoadBalancer(tree(HubTestbed.freePort(), backend("z")));
         awaitActive(bed, lb, "");
-        OpenstackCli.Result refused = OpenstackCli.run("loadbalancer", "listener", "create", "--protocol", "HTTP",
-                "--protocol-port", String.valueOf(HubTestbed.freePort()), "--name", "http", lb);
+        OpenstackCli.Result refused = OpenstackCli.run("loadbalancer", "listener", "create", "--protocol", "UDP",
+                "--protocol-port", String.valueOf(HubTestbed.freePort()), "--name", "udp", lb);
         assertNotEquals(0, refused.status(), refused.output());
-        assertTrue(refused.output().contains("edgelb does not support listener protocol HTTP"), refused.output());
+        assertTrue(refused.output().contains("edgelb does not support listener protocol UDP"), refused.output());
         assertEquals(1, octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().get("listeners").asArray()
                 .size(), "the refused listener was created");
         assertEquals("ACTIVE", bed.provisioning(lb), "a refusal left the load balancer " + bed.provisioning(lb));
+        // ... and one speaking HTTP, with X-Forwarded-For, is accepted (issue 15).
+        OpenstackCli.Result http = OpenstackCli.run("loadbalancer", "listener", "create", "--protocol", "HTTP",
+                "--protocol-port", String.valueOf(HubTestbed.freePort()), "--insert-headers", "X-Forwarded-For=true",
+                "--name", "http", lb);
+        assertEquals(0, http.status(), http.output());
+        awaitActive(bed, lb, " with its HTTP listener");
+        assertEquals(2, octavia.get("loadbalancers/" + lb).get("loadbalancer").asObject().get("listeners").asArray()
+                .size(), "the HTTP listener was not created");
     }
 
     /** Test 6: hub stopped during a create: PENDING_CREATE, the API answers at once, ACTIVE when the hub is back. */

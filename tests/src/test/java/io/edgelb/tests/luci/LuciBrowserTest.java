@@ -24,7 +24,12 @@ import org.junit.jupiter.api.TestFactory;
  * issue-11 points (error details, the hub's empty state, rounded rates, short ages, read-only
  * buttons, a full traffic graph on open, defaults in the tables, bind conflicts, untouched saves);
  * and the status view's VRRP section: one row per instance with its state as a badge, hostile
- * ids and reasons as text, and no section when the status has no "vrrp" or an empty one.
+ * ids and reasons as text, and no section when the status has no "vrrp" or an empty one;
+ * HTTP listeners (issue 15): the status view's protocol column and HTTP counters (a hostile
+ * listener id and hostile counters as text), and the listener form's protocol, whose HTTP shows
+ * insert_headers and timeout_http_request (the stand-in evaluates depends() as LuCI does and
+ * removes inactive options on save) and whose save writes {@code option protocol 'HTTP'} and
+ * {@code list insert_headers} lines, as the harness prints the changed /etc/config/edgelb.
  * The scenarios and checks are in browser/harness.js; a screenshot of the hostile status view is
  * left in target/luci-browser/status-hostile.png.
  */

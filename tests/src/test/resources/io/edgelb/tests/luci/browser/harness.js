@@ -45,10 +45,10 @@
 			uptime_seconds: 3725, reloads: 3, reload_failures: 1,
 			last_reload: { ok: false, at: 1700000000, error: 'rejected', errors: [ '/etc/config/edgelb:12: member bad' ], warnings: [ 'pool p has no members' ] },
 			listeners: [
-				{ id: 'web', address: '192.0.2.1', port: 80, mode: 'relay', pool: 'p', state: 'listening', source: 'local',
+				{ id: 'web', address: '192.0.2.1', port: 80, mode: 'relay', protocol: 'TCP', pool: 'p', state: 'listening', source: 'local',
 					active_connections: 2, total_connections: 9, rejected_connections: { cidr: 1, limit: 0, no_member: 0 }, timeouts: 0,
 					connection_limit: 100, bytes_in: 5782, bytes_out: 4189 },
-				{ id: 'hubweb', address: '2001:db8::1', port: 443, mode: 'relay', pool: 'hp', state: 'listening', source: 'hub',
+				{ id: 'hubweb', address: '2001:db8::1', port: 443, mode: 'relay', protocol: 'HTTP', pool: 'hp', state: 'listening', source: 'hub',
 					active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0 }
 			],
 			pools: [
@@ -113,6 +113,58 @@
 			Array.prototype.forEach.call(tr.querySelectorAll('td'), function(td) { cells[td.getAttribute('data-title')] = td; });
 			return cells;
 		});
+	}
+
+	/*
+	 * GET /api/status with HTTP listeners, as StatusReport writes them: "protocol" and an "http"
+	 * object. The first has a hostile id; the second's counters are hostile strings.
+	 */
+	function httpStatus() {
+		const st = baseStatus();
+		st.listeners[0] = Object.assign(st.listeners[0], { id: hostile('status.http[0].id'), protocol: 'HTTP', pool: 'hp',
+			http: { requests: 120, responses: { '1xx': 0, '2xx': 100, '3xx': 5, '4xx': 10, '5xx': 5 }, request_errors: 3 } });
+		st.listeners[1].protocol = 'TCP';
+		st.listeners.push({ id: 'odd', address: '::', port: 8080, mode: 'relay', protocol: 'HTTP', pool: 'hp', state: 'listening',
+			source: 'local', active_connections: 0, total_connections: 0, bytes_in: 0, bytes_out: 0,
+			http: poison({ requests: 'x', responses: { '2xx': 'x', '5xx': 'x' }, request_errors: 'x' }, 'status.http[2]') });
+		return st;
+	}
+
+	/* A listener of each protocol, with a stale insert_headers on the TCP one, and a pool of each. */
+	const HTTP_UCI = {
+		edgelb: [
+			{ '.name': 'agent', '.type': 'agent', '.anonymous': true },
+			{ '.name': 'web', '.type': 'listener', port: '80', pool: 'hp' },
+			{ '.name': 'tcp', '.type': 'listener', port: '81', pool: 'tp', insert_headers: [ 'X-Forwarded-For' ] },
+			{ '.name': 'hp', '.type': 'pool', protocol: 'HTTP' },
+			{ '.name': 'tp', '.type': 'pool' }
+		]
+	};
+
+	/* /etc/config/edgelb as it reads after the recorded changes: what Save & Apply writes. */
+	function uciFile() {
+		const sections = JSON.parse(JSON.stringify(window.__uci.edgelb));
+		L.uci.changes.forEach(function(c) {
+			const s = sections.filter(function(x) { return x['.name'] == c[1]; })[0];
+			if (c[0] == 'set')
+				s[c[2]] = c[3];
+			else
+				delete s[c[2]];
+		});
+		const quote = function(v) { return '\'' + String(v).replace(/'/g, '\'\\\'\'') + '\''; };
+		return sections.map(function(s) {
+			return [ 'config ' + s['.type'] + (s['.anonymous'] ? '' : ' ' + quote(s['.name'])) ].concat(
+				Object.keys(s).filter(function(k) { return k.charAt(0) != '.'; }).map(function(k) {
+					return Array.isArray(s[k]) ? s[k].map(function(v) { return '\tlist ' + k + ' ' + quote(v); }).join('\n')
+						: '\toption ' + k + ' ' + quote(s[k]);
+				})).join('\n');
+		}).join('\n\n') + '\n';
+	}
+
+	/* The option of the map's section of a type. */
+	function formOption(map, type, name) {
+		const s = map.sections.filter(function(x) { return x.sectiontype == type; })[0];
+		return s && s.children.filter(function(x) { return x.option == name; })[0];
 	}
 
 	const HOSTILE_UCI = {
@@ -193,7 +245,7 @@
 
 	const only = (/[#&]only=([\w-]+)/.exec(location.hash) || [])[1];
 
-	const STATUS_TEXT = [ 'status.listeners[0].id', 'status.listeners[0].pool', 'status.listeners[0].state',
+	const STATUS_TEXT = [ 'status.listeners[0].id', 'status.listeners[0].pool', 'status.listeners[0].state', 'status.listeners[0].protocol',
 		'status.listeners[1].id', 'status.pools[0].id', 'status.pools[0].lb_algorithm', 'status.pools[0].healthmonitor',
 		'status.pools[0].members[0].id', 'status.pools[0].members[0].last_check.detail', 'status.pools[0].members[1].id',
 		'status.pools[0].operating_status', 'status.last_reload.errors[0]', 'status.last_reload.warnings[0]',
@@ -359,6 +411,85 @@
 			});
 		}),
 
+		'status-http': scenario('status-http', function() {
+			window.__rpc.status = httpStatus();
+		}, function(c) {
+			return renderView('status', c).then(function() {
+				checkInert('status-http', c);
+				checkLiteral('status-http', c, [ 'status.http[0].id' ]);
+				const rows = Array.prototype.map.call(c.querySelectorAll('tr.tr:not(.table-titles)'), function(tr) {
+					const cells = {};
+					Array.prototype.forEach.call(tr.querySelectorAll('td'), function(td) { cells[td.getAttribute('data-title')] = td.textContent; });
+					return cells;
+				}).filter(function(r) { return r.Listener != null && r['HTTP requests'] != null; });
+				const http = rows[0] || {}, tcp = rows[1] || {}, odd = rows[2] || {};
+				check('status-http', 'the hostile HTTP listener\'s row has its id as text', http.Listener == hostile('status.http[0].id'), http.Listener);
+				check('status-http', 'the protocol column reads HTTP and TCP', http.Protocol == 'HTTP' && tcp.Protocol == 'TCP',
+					http.Protocol + ' | ' + tcp.Protocol);
+				check('status-http', 'the HTTP counters: requests, responses by class (1xx only when some), request errors',
+					http['HTTP requests'] == '120 requests2xx 100 · 3xx 5 · 4xx 10 · 5xx 53 request errors', http['HTTP requests']);
+				check('status-http', 'a TCP listener has no HTTP counters', tcp['HTTP requests'] == '—', tcp['HTTP requests']);
+				check('status-http', 'hostile counters read as 0', odd['HTTP requests'] == '0 requests2xx 0 · 3xx 0 · 4xx 0 · 5xx 00 request errors',
+					odd['HTTP requests']);
+			});
+		}),
+
+		'config-http': scenario('config-http', function() {
+			window.__rpc.status = baseStatus();
+			window.__uci = HTTP_UCI;
+		}, function(c) {
+			let file = '';
+			return renderView('config', c).then(function() {
+				const map = L.__lastMap;
+				const headers = formOption(map, 'listener', 'insert_headers');
+				const timeout = formOption(map, 'listener', 'timeout_http_request');
+				const protocol = formOption(map, 'listener', 'protocol');
+				check('config-http', 'the listener form has protocol TCP and HTTP, default TCP',
+					protocol && JSON.stringify(protocol.choices.map(function(ch) { return ch[0]; })) == '["TCP","HTTP"]' && protocol.default == 'TCP',
+					protocol && JSON.stringify(protocol.choices));
+				check('config-http', 'insert_headers is a multi-value of the three X-Forwarded names',
+					headers instanceof L.require('form').MultiValue &&
+						JSON.stringify(headers.choices.map(function(ch) { return ch[0]; })) == '["X-Forwarded-For","X-Forwarded-Port","X-Forwarded-Proto"]',
+					headers && JSON.stringify(headers.choices));
+				check('config-http', 'insert_headers and the HTTP request timeout are hidden for a TCP listener',
+					headers && timeout && !headers.isActive('web') && !timeout.isActive('web') && !headers.isActive('tcp'), '');
+				const pool = formOption(map, 'pool', 'protocol');
+				check('config-http', 'the pool form offers protocol HTTP', pool && pool.choices.some(function(ch) { return ch[0] == 'HTTP'; }),
+					pool && JSON.stringify(pool.choices));
+				const listenerPool = formOption(map, 'listener', 'pool');
+				check('config-http', 'pool choices name their protocol', listenerPool && listenerPool.choices.some(function(ch) {
+					return ch[0] == 'hp' && ch[1] == 'hp (ROUND_ROBIN, HTTP)'; }), listenerPool && JSON.stringify(listenerPool.choices));
+				check('config-http', 'a TCP listener on an HTTP pool is refused', typeof(listenerPool.validate('web', 'hp')) == 'string',
+					listenerPool.validate('web', 'hp'));
+				check('config-http', 'an HTTP pool used by a TCP listener is refused', typeof(pool.validate('hp', 'HTTP')) == 'string',
+					pool.validate('hp', 'HTTP'));
+				window.__input = { 'web.protocol': 'HTTP' };
+				check('config-http', 'choosing HTTP shows insert_headers and the HTTP request timeout',
+					headers.isActive('web') && timeout.isActive('web') && !headers.isActive('tcp'), '');
+				check('config-http', 'an HTTP listener on an HTTP pool is accepted', listenerPool.validate('web', 'hp') === true,
+					listenerPool.validate('web', 'hp'));
+				check('config-http', 'an HTTP listener on a TCP pool is refused', typeof(listenerPool.validate('web', 'tp')) == 'string',
+					listenerPool.validate('web', 'tp'));
+				window.__input = { 'web.protocol': 'HTTP', 'web.mode': 'dnat' };
+				check('config-http', 'HTTP with DNAT is refused', typeof(protocol.validate('web', 'HTTP')) == 'string', protocol.validate('web', 'HTTP'));
+				window.__input = { 'web.protocol': 'HTTP', 'web.insert_headers': [ 'X-Forwarded-For', 'X-Forwarded-Proto' ],
+					'web.timeout_http_request': '5000' };
+				L.uci.changes.length = 0;
+				return map.save();
+			}).then(function() {
+				file = uciFile();
+				const web = (/config listener 'web'\n((?:\t.*\n)*)/.exec(file) || [])[1] || '';
+				const tcp = (/config listener 'tcp'\n((?:\t.*\n)*)/.exec(file) || [])[1] || '';
+				check('config-http', 'saving writes option protocol \'HTTP\' and the list insert_headers',
+					web.indexOf("\toption protocol 'HTTP'\n") >= 0 &&
+						web.indexOf("\tlist insert_headers 'X-Forwarded-For'\n\tlist insert_headers 'X-Forwarded-Proto'\n") >= 0 &&
+						web.indexOf("\toption timeout_http_request '5000'\n") >= 0, file);
+				check('config-http', 'the TCP listener loses its stale insert_headers and gains no protocol',
+					tcp.indexOf('insert_headers') < 0 && tcp.indexOf('protocol') < 0, file);
+				check('config-http', 'nothing else changes', L.uci.changes.length == 4, JSON.stringify(L.uci.changes));
+			});
+		}),
+
 		'hub-hostile': scenario('hub-hostile', function() {
 			window.__rpc.status = hostileStatus();
 		}, function(c) {
@@ -366,7 +497,7 @@
 				checkInert('hub-hostile', c);
 				checkLiteral('hub-hostile', c, [ 'status.hub.state', 'status.hub.endpoint', 'status.hub.last_error', 'hub.key', 'hub.keyed',
 					'status.hub.endpoints[0].endpoint', 'status.hub.endpoints[0].state', 'status.hub.endpoints[1].endpoint',
-					'status.listeners[1].id', 'status.pools[1].id', 'status.pools[1].members[0].id' ]);
+					'status.listeners[1].id', 'status.listeners[1].protocol', 'status.pools[1].id', 'status.pools[1].members[0].id' ]);
 			});
 		}),
 

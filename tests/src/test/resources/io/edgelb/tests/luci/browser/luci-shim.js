@@ -245,8 +245,15 @@
 	/*
 	 * form: enough of LuCI's form.js to build the views' maps. Options keep LuCI's parse and
 	 * textvalue rules: a Flag writes its value unless it equals the default and rmempty is set;
-	 * a table cell shows textvalue (cfgvalue or default, HTML-escaped) or "none".
+	 * a table cell shows textvalue (cfgvalue or default, HTML-escaped) or "none". depends() as
+	 * LuCI's: an option is shown (active) when any of its dependency sets holds, a set holding
+	 * when every named option is active and has the value ('!reverse' inverts the set); an
+	 * inactive option is removed on save. A MultiValue's value is an array (a UCI list).
 	 */
+	function same(a, b) {
+		return Array.isArray(a) || Array.isArray(b) ? JSON.stringify(a) == JSON.stringify(b) : a == b;
+	}
+
 	const AbstractValue = Base.extend({
 		__init__: function(section, option, title) {
 			this.section = section;
@@ -255,10 +262,23 @@
 			this.rmempty = true;
 			this.default = null;
 			this.choices = [];
+			this.deps = [];
 		},
 		value: function(key, label) { this.choices.push([ key, label != null ? label : key ]); },
-		depends: function() {},
-		isActive: function() { return true; },
+		depends: function(field, value) {
+			this.deps.push(typeof(field) == 'object' ? Object.assign({}, field) : { [field]: value });
+		},
+		isActive: function(sid) {
+			const section = this.section;
+
+			return this.deps.length == 0 || this.deps.some(function(set) {
+				const holds = Object.keys(set).filter(function(k) { return k.charAt(0) != '!'; }).every(function(k) {
+					const o = section.children.filter(function(c) { return c.option == k; })[0];
+					return o != null && o.isActive(sid) && String(o.formvalue(sid)) == String(set[k]);
+				});
+				return set['!reverse'] ? !holds : holds;
+			});
+		},
 		cfgvalue: function(sid) { return uci.get('edgelb', sid, this.option); },
 		/* What the widget holds: the test's input, else what LuCI shows (the value or the default). */
 		formvalue: function(sid) {
@@ -271,10 +291,12 @@
 		write: function(sid, v) { uci.set('edgelb', sid, this.option, v); },
 		remove: function(sid) { uci.unset('edgelb', sid, this.option); },
 		parse: function(sid) {
-			const f = this.formvalue(sid);
-			if (this.rmempty && (f == null || f === '' || (this.isFlag && f == this.default)))
+			if (!this.isActive(sid))
 				return Promise.resolve(this.remove(sid));
-			if (f == this.cfgvalue(sid))
+			const f = this.formvalue(sid);
+			if (this.rmempty && (f == null || f === '' || (Array.isArray(f) && !f.length) || (this.isFlag && f == this.default)))
+				return Promise.resolve(this.remove(sid));
+			if (same(f, this.cfgvalue(sid)))
 				return Promise.resolve();
 			return Promise.resolve(this.write(sid, f));
 		},
@@ -291,6 +313,17 @@
 		Value: AbstractValue.extend({}),
 		ListValue: AbstractValue.extend({}),
 		DynamicList: AbstractValue.extend({}),
+		MultiValue: AbstractValue.extend({
+			isMulti: true,
+			cfgvalue: function(sid) {
+				const v = uci.get('edgelb', sid, this.option);
+				return v == null ? null : (Array.isArray(v) ? v : String(v).split(/\s+/).filter(Boolean));
+			},
+			textvalue: function(sid) {
+				const v = this.cfgvalue(sid);
+				return v != null ? '%h'.format(v.join(', ')) : null;
+			}
+		}),
 		Flag: AbstractValue.extend({ isFlag: true, default: '0' }),
 		TypedSection: Base.extend({}),
 		GridSection: Base.extend({}),
