@@ -17,9 +17,9 @@ edgelb_settings() {
         while read -r v; do printf '  %-18s %s\n' "$v" "${!v}"; done
 }
 
-edgelb_config() {  # edgelb_config FILE
+edgelb_config() {  # edgelb_config FILE [PROTOCOL]
     mkdir -p "$WORK/edgelb-state"
-    bench_uci "$1" "$WORK/edgelb-state" "$EDGELB_WORKERS"
+    bench_uci "$1" "$WORK/edgelb-state" "$EDGELB_WORKERS" "${2:-TCP}"
 }
 
 # Decided once per run: why edgelb rows cannot run, if they cannot.
@@ -63,11 +63,11 @@ prepare_cds() {
     if [[ -f $archive ]]; then CDS_FLAGS=("-XX:SharedArchiveFile=$archive"); else say "no CDS archive; starting without"; fi
 }
 
-start_edgelb() {  # start_edgelb nio|epoll
+start_edgelb() {  # start_edgelb nio|epoll [PROTOCOL]: PROTOCOL HTTP makes the bench listener an HTTP one
     [[ -n $EDGELB_UNAVAILABLE ]] && { SKIP=$EDGELB_UNAVAILABLE; return; }
-    edgelb_config "$RUN/edgelb-$1.uci"
+    edgelb_config "$RUN/edgelb-$1${2:+-$2}.uci" "${2:-TCP}"
     local flags env_words; read -ra flags <<<"$EDGELB_JVM_FLAGS"; read -ra env_words <<<"$EDGELB_ENV"
     spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" env "${env_words[@]}" "$JAVA" "${flags[@]}" "${CDS_FLAGS[@]}" \
-        "-Dedgelb.transport=$1" -jar "$AGENT_JAR" run --config "$RUN/edgelb-$1.uci"
+        "-Dedgelb.transport=$1" -jar "$AGENT_JAR" run --config "$RUN/edgelb-$1${2:+-$2}.uci"
     RELAY_PID=$LAST_PID
 }

@@ -224,9 +224,15 @@ NGINX
     IPERF_PID=$LAST_PID
     wait_listening "$PORT_IPERF" "$IPERF_PID" 5000 >/dev/null || die "iperf3 server did not start: $(tail -3 "$RUN/iperf3-server.log")"
 }
-# bench_uci FILE STATE_DIR WORKERS: the agent's UCI configuration of the bench topology: a
-# listener on PORT_RELAY to the origin, one on PORT_RELAY_IPERF to the iperf3 server.
+# bench_uci FILE STATE_DIR WORKERS [PROTOCOL]: the agent's UCI configuration of the bench topology:
+# a listener on PORT_RELAY to the origin (PROTOCOL HTTP: an HTTP listener adding X-Forwarded-For,
+# and an HTTP pool), one on PORT_RELAY_IPERF to the iperf3 server (always TCP).
 bench_uci() {
+    local http_listener="" http_pool=""
+    if [[ ${4:-TCP} == HTTP ]]; then
+        http_listener=$'\toption protocol \'HTTP\'\n\tlist insert_headers \'X-Forwarded-For\''
+        http_pool=$'\toption protocol \'HTTP\''
+    fi
     cat >"$1" <<EOF
 config agent 'main'
 	option api '127.0.0.1:$PORT_API'
@@ -237,8 +243,10 @@ config listener 'bench'
 	option address '127.0.0.1'
 	option port '$PORT_RELAY'
 	option pool 'origin'
+$http_listener
 
 config pool 'origin'
+$http_pool
 	option lb_algorithm 'ROUND_ROBIN'
 
 config member 'origin_1'

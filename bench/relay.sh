@@ -15,7 +15,7 @@ set -uo pipefail
 # ---------------------------------------------------------------------------------------------
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
-ALL_ROWS="direct edgelb-epoll edgelb-nio haproxy nginx-stream"
+ALL_ROWS="direct edgelb-epoll edgelb-nio haproxy nginx-stream edgelb-http haproxy-http nginx-http"
 
 ROWS=${ROWS:-$ALL_ROWS}
 WRK_SECONDS=${WRK_SECONDS:-10}          # each measured wrk run
@@ -94,7 +94,7 @@ check_tools() {
     local missing=() t
     # nginx is always needed: it is the origin.
     declare -A pkg=([nginx]=nginx [wrk]=wrk [iperf3]=iperf3 [jq]=jq [taskset]=util-linux [ss]=iproute2 [timeout]=coreutils)
-    [[ " $ROWS " == *" haproxy "* ]] && pkg[haproxy]=haproxy
+    [[ " $ROWS " == *" haproxy"* ]] && pkg[haproxy]=haproxy
     for t in "${!pkg[@]}"; do command -v "$t" >/dev/null || missing+=("${pkg[$t]}"); done
     if [[ " $ROWS " == *" nginx-stream "* ]] && ! nginx_has_stream; then missing+=(libnginx-mod-stream); fi
     ((${#missing[@]} == 0)) && return 0
@@ -176,6 +176,68 @@ stream {
 EOF
     } >"$RUN/nginx-stream.conf"
     spawn "$RUN/$TAG.out" "${PIN_RELAY[@]}" nginx -e "$RUN/$TAG.log" -p "$WORK" -c "$RUN/nginx-stream.conf"
+    RELAY_PID=$LAST_PID
+}
+
+# HTTP rows: the bench listener parses HTTP and adds X-Forwarded-For (what an Octavia HTTP
+# listener with insert_headers does); no iperf3 listener (iperf3 does not speak HTTP).
+is_http_row() { [[ $1 == *-http ]]; }
+
+start_haproxy_http() {
+    cat >"$RUN/haproxy-http.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 9000
+    log stderr format short local0 warning
+
+defaults
+    mode http
+    log global
+    option http-keep-alive
+    option forwardfor
+    timeout connect 5s
+    timeout client 60s
+    timeout server 60s
+    timeout http-request 10s
+
+listen bench
+    bind 127.0.0.1:$PORT_RELAY
+    server origin 127.0.0.1:$PORT_ORIGIN
+EOF
+    haproxy -c -q -f "$RUN/haproxy-http.cfg" >"$RUN/haproxy-http-check.log" 2>&1 ||
+        { SKIP="haproxy config rejected: $(head -1 "$RUN/haproxy-http-check.log")"; return; }
+    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" haproxy -db -f "$RUN/haproxy-http.cfg"
+    RELAY_PID=$LAST_PID
+}
+
+start_nginx_http() {
+    mkdir -p "$WORK/nginx-http-tmp"
+    { nginx_common nginx-http "$RUN/$TAG.log"; cat <<EOF
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx-http-tmp/body;
+    proxy_temp_path $WORK/nginx-http-tmp/proxy;
+    fastcgi_temp_path $WORK/nginx-http-tmp/fastcgi;
+    uwsgi_temp_path $WORK/nginx-http-tmp/uwsgi;
+    scgi_temp_path $WORK/nginx-http-tmp/scgi;
+    keepalive_requests 100000000;
+    upstream origin {
+        server 127.0.0.1:$PORT_ORIGIN;
+        keepalive 32;
+    }
+    server {
+        listen 127.0.0.1:$PORT_RELAY backlog=4096;
+        location / {
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        }
+    }
+}
+EOF
+    } >"$RUN/nginx-http.conf"
+    spawn "$RUN/$TAG.out" "${PIN_RELAY[@]}" nginx -e "$RUN/$TAG.log" -p "$WORK" -c "$RUN/nginx-http.conf"
     RELAY_PID=$LAST_PID
 }
 
@@ -304,7 +366,10 @@ start_row() {
         nginx-stream) nginx_has_stream && start_nginx_stream || SKIP="nginx has no stream module (apt-get install libnginx-mod-stream)" ;;
         edgelb-epoll) start_edgelb epoll ;;
         edgelb-nio) start_edgelb nio ;;
-        *) SKIP="unknown row (expected direct, edgelb-epoll, edgelb-nio, haproxy or nginx-stream)" ;;
+        edgelb-http) start_edgelb epoll HTTP ;;
+        haproxy-http) start_haproxy_http ;;
+        nginx-http) start_nginx_http ;;
+        *) SKIP="unknown row (expected one of: $ALL_ROWS)" ;;
     esac
 }
 
@@ -317,7 +382,7 @@ idle_connections_row() {
     start_row "$row"
     [[ -z $SKIP && -n $RELAY_PID ]] || return 0
     if wait_listening "$PORT_RELAY" "$RELAY_PID" "$START_TIMEOUT_MS" >/dev/null; then
-        [[ $row == nginx-stream ]] && for _ in {1..100}; do [[ -n $(pgrep -P "$RELAY_PID") ]] && break; nap 0.02; done
+        [[ $row == nginx-* ]] && for _ in {1..100}; do [[ -n $(pgrep -P "$RELAY_PID") ]] && break; nap 0.02; done
         nap 1
         measure_idle_connections "$row" "$PORT_RELAY"
     else
@@ -350,10 +415,12 @@ run_row() {
         if [[ $row == edgelb-* ]] && grep -qiE '\[(warning|error)\]\[cds' "$RUN/$TAG.log"; then
             say "  warning: the JVM did not use its CDS archive as asked: $(grep -m1 -iE '\[cds' "$RUN/$TAG.log")"
         fi
-        wait_listening "$PORT_RELAY_IPERF" "$RELAY_PID" "$START_TIMEOUT_MS" >/dev/null ||
-            { stop "$RELAY_PID"; RELAY_PID=; put "$row" skipped "iperf listener not up"; return; }
+        if ! is_http_row "$row"; then
+            wait_listening "$PORT_RELAY_IPERF" "$RELAY_PID" "$START_TIMEOUT_MS" >/dev/null ||
+                { stop "$RELAY_PID"; RELAY_PID=; put "$row" skipped "iperf listener not up"; return; }
+        fi
         # nginx forks its worker after opening the sockets: wait for it before reading pids.
-        if [[ $row == nginx-stream ]]; then
+        if [[ $row == nginx-* ]]; then
             for _ in {1..100}; do [[ -n $(pgrep -P "$RELAY_PID") ]] && break; nap 0.02; done
         fi
         local pids; read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
@@ -368,8 +435,10 @@ run_row() {
     # Each load runs only while the relay lives; a dead relay fails the rest of the row.
     up() { [[ -z $RELAY_PID ]] || alive "$RELAY_PID"; }
     (( WARMUP_SECONDS > 0 )) && up && measure_wrk "$row" warmup "$port" "$WARMUP_SECONDS" "${CONNECTION_COUNTS[0]}"
-    up && measure_iperf "$row" 1 "$iport"
-    up && measure_iperf "$row" 4 "$iport"
+    if ! is_http_row "$row"; then
+        up && measure_iperf "$row" 1 "$iport"
+        up && measure_iperf "$row" 4 "$iport"
+    fi
     local c
     for c in "${CONNECTION_COUNTS[@]}"; do
         up && measure_wrk "$row" "keepalive$c" "$port" "$WRK_SECONDS" "$c"
@@ -389,7 +458,8 @@ run_row() {
             put "$row" died "relay process exited during the run (see $TAG.log)"
         fi
         stop "$RELAY_PID"; RELAY_PID=
-        (( IDLE_CONNECTIONS > 0 )) && idle_connections_row "$row"
+        # An HTTP proxy connects to the origin only when a request comes: no idle relayed connections.
+        (( IDLE_CONNECTIONS > 0 )) && ! is_http_row "$row" && idle_connections_row "$row"
     fi
 }
 
@@ -441,7 +511,8 @@ ratio() {
 # Targets for the edgelb rows; relative ones show edgelb / HAProxy of the same run.
 targets() {
     local rows=() row
-    for row in $ROWS; do [[ $row == edgelb-* && -z $(get "$row" skipped) ]] && rows+=("$row"); done
+    for row in $ROWS; do [[ $row == edgelb-* && $row != edgelb-http && -z $(get "$row" skipped) ]] && rows+=("$row"); done
+    http_targets
     ((${#rows[@]} > 0)) || return 0
     echo
     local header="| target |" rule="|---|"
@@ -465,6 +536,21 @@ targets() {
     target_line "no regression: CPU per Gbit, 4 streams ≤ 1 × HAProxy" vs_haproxy iperf4.cpu_per_gbit 1
     target_line "listening within 1000 ms" at_most listen_ms 1000 " ms"
 }
+# http_targets: issue 15's, for edgelb-http against haproxy-http of the same run.
+http_targets() {
+    [[ " $ROWS " == *" edgelb-http "* && -z $(get edgelb-http skipped) ]] || return 0
+    local rows=(edgelb-http) c
+    echo
+    echo "| HTTP target | edgelb-http |"
+    echo "|---|:-:|"
+    for c in "${CONNECTION_COUNTS[@]}"; do
+        target_line "HTTP CPU per keep-alive request, $c conns ≤ 1.5 × HAProxy mode http" vs_haproxy_http "keepalive$c.cpu_per_10k" 1.5
+        target_line "HTTP CPU per request with Connection: close, $c conns ≤ 1.5 × HAProxy mode http" vs_haproxy_http "close$c.cpu_per_10k" 1.5
+        target_line "HTTP keep-alive p99, $c conns ≤ 1.5 × HAProxy mode http" vs_haproxy_http "keepalive$c.p99_ms" 1.5
+    done
+    target_line "HTTP peak RSS ≤ the TCP relay's 48 MiB + 16 MiB" at_most vmhwm_mib 64 " MiB"
+}
+vs_haproxy_http() { judge "$(ratio "$(get "$1" "$2")" "$(get haproxy-http "$2")")" "$3" "×"; }
 # target_line LABEL CHECK ARGS...: one table line, CHECK ROW ARGS... printing each cell.
 target_line() {
     local label=$1 check=$2 out row; shift 2
