@@ -63,6 +63,7 @@ public final class ConfigValidator {
         config.vxlans().values().forEach(validator::checkVxlan);
         validator.checkVxlanConflicts();
         VrrpRules.check(config, validator.problems);
+        L7Rules.check(config, validator.problems);
         return List.copyOf(validator.problems);
     }
 

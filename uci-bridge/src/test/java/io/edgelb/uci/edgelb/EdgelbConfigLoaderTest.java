@@ -232,7 +232,7 @@ class EdgelbConfigLoaderTest {
                 FILE + ":19: member 'web_2': has no protocol_port (option protocol_port)",
                 FILE + ":22: warning: member 'web_2': unknown option 'protocoll_port' is ignored",
                 FILE + ":24: warning: unknown section type 'backend' is ignored"
-                        + " (expected agent, hub, listener, pool, member, healthmonitor, vxlan or vrrp)"),
+                        + " (expected agent, hub, listener, pool, member, healthmonitor, vxlan, vrrp, l7policy or l7rule)"),
                 result.messages());
     }
 
