@@ -34,6 +34,7 @@ final class MemberConnect {
 
     private final ListenerRuntime listener;
     private final Route route;
+    private final PoolRuntime pool;
     private final Channel client;
     private final Transport transport;
     private final Consumer<Channel> pipeline;
@@ -43,10 +44,12 @@ final class MemberConnect {
     private Channel channel;
     private boolean cancelled;
 
-    MemberConnect(ListenerRuntime listener, Route route, Channel client, Transport transport,
+    /** {@code pool}: the listener's or, chosen by an L7 policy, another one; null when there is none. */
+    MemberConnect(ListenerRuntime listener, Route route, PoolRuntime pool, Channel client, Transport transport,
                   Consumer<Channel> pipeline, Outcome outcome) {
         this.listener = listener;
         this.route = route;
+        this.pool = pool;
         this.client = client;
         this.transport = transport;
         this.pipeline = pipeline;
@@ -54,7 +57,6 @@ final class MemberConnect {
     }
 
     void start() {
-        PoolRuntime pool = route.pool();
         InetSocketAddress from = (InetSocketAddress) client.remoteAddress();
         MemberRuntime candidate = null;
         if (pool != null && tried.size() < RelayTuning.MAX_CONNECT_ATTEMPTS) {
