@@ -330,6 +330,10 @@ public final class ConfigValidator {
                         + "s is out of range 1-" + MAX_TIMEOUT_MS / 1000 + " seconds");
             }
         }
+        if (p.persistence() == SessionPersistence.HTTP_COOKIE && p.protocol() != PoolProtocol.HTTP) {
+            error(k, p.id(), "session_persistence", "session_persistence HTTP_COOKIE needs protocol 'HTTP': only"
+                    + " HTTP pools see cookies");
+        }
         if (membersOf(p.id()).isEmpty()) {
             warn(k, p.id(), null, "has no members");
         }

@@ -85,6 +85,9 @@ public final class HttpProxySession {
     private Channel memberChannel;
     /** The pool memberChannel's member belongs to: an L7 policy may send the next request elsewhere. */
     private PoolRuntime memberPool;
+    /** HTTP_COOKIE: the cookie value the exchange's response must set, or null when it needs none. */
+    private PoolRuntime cookiePool;
+    private String cookieSent;
 
     // The exchange in progress.
     private HttpMethod method;
@@ -247,7 +250,14 @@ public final class HttpProxySession {
         responseStarted = false;
         informational = false;
         forwarded.insert(request.headers(), (InetSocketAddress) client.remoteAddress());
-        if (memberChannel != null && (!member.acceptsNewConnections() || memberPool != pool)) {
+        MemberRuntime preferred = null;
+        cookiePool = pool != null && pool.cookieName() != null ? pool : null;
+        if (cookiePool != null) {
+            cookieSent = PersistenceCookie.value(request, pool.cookieName());
+            preferred = pool.memberByToken(cookieSent);
+        }
+        if (memberChannel != null && (!member.acceptsNewConnections() || memberPool != pool
+                || (preferred != null && preferred != member && preferred.acceptsNewConnections()))) {
             // down, drained or removed since the last request, or another pool's: this one goes elsewhere
             dropMember();
         }
@@ -262,7 +272,7 @@ public final class HttpProxySession {
         pendingRequest = request;
         updateClientReading();
         PoolRuntime target = pool;
-        connecting = new MemberConnect(listener, route, pool, client, transport, this::memberPipeline,
+        connecting = new MemberConnect(listener, route, pool, preferred, client, transport, this::memberPipeline,
                 new MemberConnect.Outcome() {
                     @Override
                     public void connected(MemberRuntime chosen, Channel channel) {
@@ -473,6 +483,9 @@ public final class HttpProxySession {
                 responseStarted = true;
                 memberKeepAlive = HttpUtil.isKeepAlive(response);
                 keepClient = clientKeepAlive && KeepAlive.delimited(response, method) && !stopping;
+                if (cookiePool != null) {
+                    PersistenceCookie.set(response, cookiePool, member, cookieSent);
+                }
                 KeepAlive.rewrite(response.headers(), keepClient, requestVersion);
             }
         }

@@ -35,6 +35,8 @@ final class MemberConnect {
     private final ListenerRuntime listener;
     private final Route route;
     private final PoolRuntime pool;
+    /** The member a persistence cookie names, tried first; null for the balancer's choice. */
+    private final MemberRuntime preferred;
     private final Channel client;
     private final Transport transport;
     private final Consumer<Channel> pipeline;
@@ -45,11 +47,12 @@ final class MemberConnect {
     private boolean cancelled;
 
     /** {@code pool}: the listener's or, chosen by an L7 policy, another one; null when there is none. */
-    MemberConnect(ListenerRuntime listener, Route route, PoolRuntime pool, Channel client, Transport transport,
-                  Consumer<Channel> pipeline, Outcome outcome) {
+    MemberConnect(ListenerRuntime listener, Route route, PoolRuntime pool, MemberRuntime preferred, Channel client,
+                  Transport transport, Consumer<Channel> pipeline, Outcome outcome) {
         this.listener = listener;
         this.route = route;
         this.pool = pool;
+        this.preferred = preferred;
         this.client = client;
         this.transport = transport;
         this.pipeline = pipeline;
@@ -60,7 +63,8 @@ final class MemberConnect {
         InetSocketAddress from = (InetSocketAddress) client.remoteAddress();
         MemberRuntime candidate = null;
         if (pool != null && tried.size() < RelayTuning.MAX_CONNECT_ATTEMPTS) {
-            candidate = pool.choose(from, tried);
+            candidate = preferred != null && tried.isEmpty() && preferred.acceptsNewConnections() && pool.settings().enabled()
+                    ? preferred : pool.choose(from, tried);
         }
         if (candidate == null) {
             boolean noneUp = tried.isEmpty();

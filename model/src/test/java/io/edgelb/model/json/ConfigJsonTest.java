@@ -150,7 +150,7 @@ class ConfigJsonTest {
     void l7PoliciesAndRulesRoundTripAndAreCheckedByPath() {
         Decoded decoded = ConfigJson.decode("""
                 {"listeners": {"web": {"port": 80, "pool": "web", "protocol": "HTTP"}},
-                 "pools": {"web": {"protocol": "HTTP"}, "api": {"protocol": "HTTP"}},
+                 "pools": {"web": {"protocol": "HTTP"}, "api": {"protocol": "HTTP", "session_persistence": "HTTP_COOKIE"}},
                  "members": {"m": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80},
                              "n": {"pool": "api", "address": "192.0.2.11", "protocol_port": 80}},
                  "l7policies": {"p": {"listener": "web", "action": "REDIRECT_TO_POOL", "redirect_pool": "api",

@@ -196,4 +196,32 @@ class L7ConfigTest {
                         + " CONTAINS or REGEX)",
                 FILE + ":89: l7rule 'r6': has no value (option value)"), errors);
     }
+
+    @Test
+    void httpCookiePersistenceIsForHttpPoolsAndAppCookieIsNotThereYet() {
+        LoadResult ok = EdgelbConfigLoader.load(FILE, BASE.replace("""
+                config pool 'api'
+                \toption protocol 'HTTP'
+                """, """
+                config pool 'api'
+                \toption protocol 'HTTP'
+                \toption session_persistence 'HTTP_COOKIE'
+                """));
+        assertTrue(ok.ok(), String.join("\n", ok.messages()));
+        assertEquals(io.edgelb.model.SessionPersistence.HTTP_COOKIE, ok.config().pools().get("api").persistence());
+        LoadResult bad = load("""
+                config pool 'tcp2'
+                \toption session_persistence 'HTTP_COOKIE'
+
+                config pool 'app'
+                \toption protocol 'HTTP'
+                \toption session_persistence 'APP_COOKIE'
+                \toption cookie_name 'JSESSIONID'
+                """);
+        assertEquals(List.of(
+                FILE + ":33: pool 'tcp2': session_persistence HTTP_COOKIE needs protocol 'HTTP': only HTTP pools see"
+                        + " cookies",
+                FILE + ":37: pool 'app': session_persistence 'APP_COOKIE' is not supported yet: edgelb does not"
+                        + " follow application cookies (use HTTP_COOKIE)"), bad.errors());
+    }
 }
