@@ -2,8 +2,8 @@ package io.edgelb.agent.http;
 
 import io.edgelb.agent.http.l7.L7Table;
 import io.edgelb.agent.net.Transport;
-import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.pool.MemberRuntime;
+import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.relay.CountingRecvAllocator;
 import io.edgelb.agent.relay.HttpCounters;
 import io.edgelb.agent.relay.ListenerRuntime;
@@ -85,7 +85,7 @@ public final class HttpProxySession {
     private Channel memberChannel;
     /** The pool memberChannel's member belongs to: an L7 policy may send the next request elsewhere. */
     private PoolRuntime memberPool;
-    /** HTTP_COOKIE: the cookie value the exchange's response must set, or null when it needs none. */
+    /** HTTP_COOKIE: the exchange's pool (null when it has no cookie persistence) and the token the request sent. */
     private PoolRuntime cookiePool;
     private String cookieSent;
 
