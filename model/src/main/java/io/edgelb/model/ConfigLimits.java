@@ -20,6 +20,8 @@ public final class ConfigLimits {
     public static final int MAX_VXLANS = 256;
     /** 255 virtual router ids per device and family; more instances than that is a mistake. */
     public static final int MAX_VRRPS = 256;
+    public static final int MAX_L7POLICIES = 4096;
+    public static final int MAX_L7RULES = 8192;
     /** Sections of unknown types are only warned about, but still counted. */
     public static final int MAX_SECTIONS = 32_768;
     /** Values of one list option (allowed_cidrs, endpoint, remote, neighbor). */
@@ -64,6 +66,8 @@ public final class ConfigLimits {
             case HEALTHMONITOR -> MAX_HEALTHMONITORS;
             case VXLAN -> MAX_VXLANS;
             case VRRP -> MAX_VRRPS;
+            case L7POLICY -> MAX_L7POLICIES;
+            case L7RULE -> MAX_L7RULES;
             case AGENT, HUB -> 1;
         };
     }

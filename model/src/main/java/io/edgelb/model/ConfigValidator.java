@@ -63,6 +63,7 @@ public final class ConfigValidator {
         config.vxlans().values().forEach(validator::checkVxlan);
         validator.checkVxlanConflicts();
         VrrpRules.check(config, validator.problems);
+        L7Rules.check(config, validator.problems);
         return List.copyOf(validator.problems);
     }
 
@@ -328,6 +329,10 @@ public final class ConfigValidator {
                 error(k, p.id(), "persistence_timeout", "persistence_timeout " + seconds(p.persistenceTimeoutMs())
                         + "s is out of range 1-" + MAX_TIMEOUT_MS / 1000 + " seconds");
             }
+        }
+        if (p.persistence() == SessionPersistence.HTTP_COOKIE && p.protocol() != PoolProtocol.HTTP) {
+            error(k, p.id(), "session_persistence", "session_persistence HTTP_COOKIE needs protocol 'HTTP': only"
+                    + " HTTP pools see cookies");
         }
         if (membersOf(p.id()).isEmpty()) {
             warn(k, p.id(), null, "has no members");

@@ -9,7 +9,9 @@ public enum Kind {
     MEMBER("member"),
     HEALTHMONITOR("healthmonitor"),
     VXLAN("vxlan"),
-    VRRP("vrrp");
+    VRRP("vrrp"),
+    L7POLICY("l7policy"),
+    L7RULE("l7rule");
 
     private final String uciType;
 

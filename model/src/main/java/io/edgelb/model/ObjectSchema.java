@@ -76,6 +76,29 @@ public final class ObjectSchema {
                 o.bool("enabled", true));
     }
 
+    public static L7Policy l7policy(String id, OptionSource o) {
+        return new L7Policy(id,
+                o.required("listener", "", text -> text),
+                o.required("action", L7Action.REJECT, L7Action::parse),
+                o.integer("position", L7Policy.DEFAULT_POSITION),
+                o.string("redirect_pool", null),
+                o.string("redirect_url", null),
+                o.string("redirect_prefix", null),
+                o.integer("redirect_http_code", L7Policy.DEFAULT_REDIRECT_CODE),
+                o.bool("enabled", true));
+    }
+
+    public static L7Rule l7rule(String id, OptionSource o) {
+        return new L7Rule(id,
+                o.required("l7policy", "", text -> text),
+                o.required("type", L7RuleType.PATH, L7RuleType::parse),
+                o.required("compare_type", L7CompareType.EQUAL_TO, L7CompareType::parse),
+                o.string("key", null),
+                o.required("value", "", text -> text),
+                o.bool("invert", false),
+                o.bool("enabled", true));
+    }
+
     /** A {@code config vrrp} section, or a hub-delivered VRRP instance (ACTIVE_STANDBY pairs). */
     public static VrrpInstance vrrp(String id, OptionSource o) {
         return new VrrpInstance(id,

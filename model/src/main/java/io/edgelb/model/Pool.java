@@ -21,6 +21,10 @@ public record Pool(
         return new Pool(id, algorithm, protocol, persistence, persistenceTimeoutMs, monitorId, enabled);
     }
 
+    public Pool withPersistence(SessionPersistence newPersistence) {
+        return new Pool(id, algorithm, protocol, newPersistence, persistenceTimeoutMs, healthMonitorId, enabled);
+    }
+
     public Pool withProtocol(PoolProtocol newProtocol) {
         return new Pool(id, algorithm, newProtocol, persistence, persistenceTimeoutMs, healthMonitorId, enabled);
     }

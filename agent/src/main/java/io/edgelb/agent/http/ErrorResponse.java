@@ -30,4 +30,11 @@ final class ErrorResponse {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         return response;
     }
+
+    /** An L7 policy's redirect: the validated target as Location, an edgelb body, Connection: close. */
+    static FullHttpResponse redirect(ByteBufAllocator alloc, int code, String location) {
+        FullHttpResponse response = of(alloc, HttpResponseStatus.valueOf(code));
+        response.headers().set(HttpHeaderNames.LOCATION, location);
+        return response;
+    }
 }

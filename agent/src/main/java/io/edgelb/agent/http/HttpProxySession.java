@@ -1,11 +1,14 @@
 package io.edgelb.agent.http;
 
+import io.edgelb.agent.http.l7.L7Table;
 import io.edgelb.agent.net.Transport;
 import io.edgelb.agent.pool.MemberRuntime;
+import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.relay.CountingRecvAllocator;
 import io.edgelb.agent.relay.HttpCounters;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.relay.Route;
+import io.edgelb.model.L7Policy;
 import io.edgelb.model.Listener;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,6 +39,11 @@ import org.tinylog.Logger;
  * 414, 431, 501 (CONNECT) and 505 for the client's request, 502, 503 and 504 for the member's side.
  * A request with Upgrade (WebSocket, h2c) goes to the member; if it answers 101, the connection
  * becomes a byte relay in both directions.
+ *
+ * <p>L7 policies ({@link L7Table}) are evaluated on each request header: REJECT answers 403,
+ * REDIRECT_TO_URL and REDIRECT_PREFIX answer their redirect (both then close), REDIRECT_TO_POOL
+ * sends the request to a member of that pool; a kept member connection of another pool is closed
+ * first (the previous exchange is over: one at a time).
  *
  * <p>One exchange at a time: while a request is answered, the client's socket is not read, and
  * requests it pipelined that were decoded already are held ({@link HttpLimits#MAX_HELD} messages
@@ -75,6 +83,11 @@ public final class HttpProxySession {
     private HttpRequest pendingRequest;
     private MemberRuntime member;
     private Channel memberChannel;
+    /** The pool memberChannel's member belongs to: an L7 policy may send the next request elsewhere. */
+    private PoolRuntime memberPool;
+    /** HTTP_COOKIE: the exchange's pool (null when it has no cookie persistence) and the token the request sent. */
+    private PoolRuntime cookiePool;
+    private String cookieSent;
 
     // The exchange in progress.
     private HttpMethod method;
@@ -210,6 +223,25 @@ public final class HttpProxySession {
             refuse(refusal);
             return;
         }
+        L7Table.Compiled policy = route.l7().decide(request, counters); // the client's headers, before ours
+        PoolRuntime pool = route.pool();
+        if (policy != null) {
+            L7Policy acted = policy.policy();
+            switch (acted.action()) {
+                case REJECT -> {
+                    ReferenceCountUtil.release(msg);
+                    refuse(HttpResponseStatus.FORBIDDEN);
+                    return;
+                }
+                case REDIRECT_TO_URL, REDIRECT_PREFIX -> {
+                    String location = L7Table.location(acted, request);
+                    ReferenceCountUtil.release(msg);
+                    redirect(acted.redirectHttpCode(), location);
+                    return;
+                }
+                case REDIRECT_TO_POOL -> pool = policy.pool();
+            }
+        }
         upgradeRequested = request.headers().contains(HttpHeaderNames.UPGRADE);
         method = request.method();
         requestVersion = request.protocolVersion();
@@ -218,8 +250,16 @@ public final class HttpProxySession {
         responseStarted = false;
         informational = false;
         forwarded.insert(request.headers(), (InetSocketAddress) client.remoteAddress());
-        if (memberChannel != null && !member.acceptsNewConnections()) {
-            dropMember(); // down, drained or removed since the last request: this one goes elsewhere
+        MemberRuntime preferred = null;
+        cookiePool = pool != null && pool.cookieName() != null ? pool : null;
+        if (cookiePool != null) {
+            cookieSent = PersistenceCookie.value(request, pool.cookieName());
+            preferred = pool.memberByToken(cookieSent);
+        }
+        if (memberChannel != null && (!member.acceptsNewConnections() || memberPool != pool
+                || (preferred != null && preferred != member && preferred.acceptsNewConnections()))) {
+            // down, drained or removed since the last request, or another pool's: this one goes elsewhere
+            dropMember();
         }
         if (memberChannel != null) {
             state = State.EXCHANGE;
@@ -231,10 +271,12 @@ public final class HttpProxySession {
         state = State.CONNECTING;
         pendingRequest = request;
         updateClientReading();
-        connecting = new MemberConnect(listener, route, client, transport, this::memberPipeline,
+        PoolRuntime target = pool;
+        connecting = new MemberConnect(listener, route, pool, preferred, client, transport, this::memberPipeline,
                 new MemberConnect.Outcome() {
                     @Override
                     public void connected(MemberRuntime chosen, Channel channel) {
+                        memberPool = target;
                         memberConnected(chosen, channel);
                     }
 
@@ -441,6 +483,9 @@ public final class HttpProxySession {
                 responseStarted = true;
                 memberKeepAlive = HttpUtil.isKeepAlive(response);
                 keepClient = clientKeepAlive && KeepAlive.delimited(response, method) && !stopping;
+                if (cookiePool != null) {
+                    PersistenceCookie.set(response, cookiePool, member, cookieSent);
+                }
                 KeepAlive.rewrite(response.headers(), keepClient, requestVersion);
             }
         }
@@ -590,6 +635,7 @@ public final class HttpProxySession {
         }
         Channel channel = memberChannel;
         memberChannel = null;
+        memberPool = null;
         member.connectionClosed(client);
         member = null;
         channel.close();
@@ -699,6 +745,14 @@ public final class HttpProxySession {
         counters.response(status.code());
         stop();
         client.writeAndFlush(ErrorResponse.of(client.alloc(), status)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** An L7 policy's redirect, then the connection closes as after the proxy's other answers. */
+    private void redirect(int code, String location) {
+        counters.response(code);
+        stop();
+        client.writeAndFlush(ErrorResponse.redirect(client.alloc(), code, location))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Closes once what was written is sent (the empty write skips the HTTP encoder). */

@@ -34,6 +34,9 @@ final class MemberConnect {
 
     private final ListenerRuntime listener;
     private final Route route;
+    private final PoolRuntime pool;
+    /** The member a persistence cookie names, tried first; null for the balancer's choice. */
+    private final MemberRuntime preferred;
     private final Channel client;
     private final Transport transport;
     private final Consumer<Channel> pipeline;
@@ -43,10 +46,13 @@ final class MemberConnect {
     private Channel channel;
     private boolean cancelled;
 
-    MemberConnect(ListenerRuntime listener, Route route, Channel client, Transport transport,
-                  Consumer<Channel> pipeline, Outcome outcome) {
+    /** {@code pool}: the listener's or, chosen by an L7 policy, another one; null when there is none. */
+    MemberConnect(ListenerRuntime listener, Route route, PoolRuntime pool, MemberRuntime preferred, Channel client,
+                  Transport transport, Consumer<Channel> pipeline, Outcome outcome) {
         this.listener = listener;
         this.route = route;
+        this.pool = pool;
+        this.preferred = preferred;
         this.client = client;
         this.transport = transport;
         this.pipeline = pipeline;
@@ -54,11 +60,11 @@ final class MemberConnect {
     }
 
     void start() {
-        PoolRuntime pool = route.pool();
         InetSocketAddress from = (InetSocketAddress) client.remoteAddress();
         MemberRuntime candidate = null;
         if (pool != null && tried.size() < RelayTuning.MAX_CONNECT_ATTEMPTS) {
-            candidate = pool.choose(from, tried);
+            candidate = preferred != null && tried.isEmpty() && preferred.acceptsNewConnections() && pool.settings().enabled()
+                    ? preferred : pool.choose(from, tried);
         }
         if (candidate == null) {
             boolean noneUp = tried.isEmpty();

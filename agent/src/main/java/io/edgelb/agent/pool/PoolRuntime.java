@@ -20,6 +20,7 @@ public final class PoolRuntime {
     private final Balancer<MemberRuntime> balancer;
     private final StickyTable<MemberRuntime> sticky;
     private final LongSupplier clockMillis;
+    private final MemberTokens tokens;
 
     public PoolRuntime(Pool settings, List<MemberRuntime> members, Balancer<MemberRuntime> balancer,
                        StickyTable<MemberRuntime> sticky,
@@ -29,6 +30,23 @@ public final class PoolRuntime {
         this.balancer = balancer;
         this.sticky = settings.persistence() == SessionPersistence.SOURCE_IP ? sticky : null;
         this.clockMillis = clockMillis;
+        this.tokens = settings.persistence() == SessionPersistence.HTTP_COOKIE
+                ? new MemberTokens(settings.id(), this.members) : null;
+    }
+
+    /** HTTP_COOKIE: the cookie that names this pool's member, a token ({@code EDGELB_<pool>}), else null. */
+    public String cookieName() {
+        return tokens == null ? null : "EDGELB_" + settings.id().replaceAll("[^A-Za-z0-9_-]", "_");
+    }
+
+    /** HTTP_COOKIE: the member a cookie value names, or null (unknown, forged or another pool's). */
+    public MemberRuntime memberByToken(String token) {
+        return tokens == null ? null : tokens.member(token);
+    }
+
+    /** HTTP_COOKIE: the cookie value for a member of this pool, or null. */
+    public String tokenOf(MemberRuntime member) {
+        return tokens == null ? null : tokens.token(member);
     }
 
     public String id() {

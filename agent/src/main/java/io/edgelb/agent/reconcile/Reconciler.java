@@ -6,6 +6,7 @@ import io.edgelb.agent.health.CheckTarget;
 import io.edgelb.agent.health.HealthCheckService;
 import io.edgelb.agent.health.MemberHealth;
 import io.edgelb.agent.pool.MemberRuntime;
+import io.edgelb.agent.http.l7.L7Table;
 import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.relay.RelayServer;
@@ -114,7 +115,8 @@ public final class Reconciler {
         sockets.commit();
         commitMembers(next, nextMembers);
         // The new settings from the snapshot: a reused runtime still carries its old route.
-        nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools)));
+        Map<String, L7Table> l7 = L7Table.compileAll(next, nextPools);
+        nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools, l7)));
         members = Collections.unmodifiableMap(nextMembers);
         pools = Collections.unmodifiableMap(nextPools);
         listeners.forEach((id, old) -> {
@@ -247,7 +249,7 @@ public final class Reconciler {
             }
             ListenerRuntime existing = listeners.get(listener.id());
             planned.put(listener.id(), existing != null ? existing
-                    : new ListenerRuntime(routeFor(listener, nextPools)));
+                    : new ListenerRuntime(routeFor(listener, nextPools, Map.of())));
         }
         return planned;
     }
@@ -263,8 +265,10 @@ public final class Reconciler {
         return relay;
     }
 
-    private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools) {
-        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()));
+    private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools,
+                                  Map<String, L7Table> l7) {
+        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()),
+                l7.getOrDefault(listener.id(), L7Table.NONE));
     }
 
     private void commitMembers(Config next, Map<String, MemberRuntime> nextMembers) {

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class HttpCounters {
     private final LongAdder requests = new LongAdder();
     private final LongAdder requestErrors = new LongAdder();
+    /** L7 REGEX rules that went over their budget (counted as not matching). */
+    private final LongAdder regexAborted = new LongAdder();
     private final LongAdder[] responses = {new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
             new LongAdder()};
 
@@ -27,6 +29,14 @@ public final class HttpCounters {
         if (type >= 1 && type <= 5) {
             responses[type - 1].increment();
         }
+    }
+
+    public void regexAborted() {
+        regexAborted.increment();
+    }
+
+    public long regexAbortedCount() {
+        return regexAborted.sum();
     }
 
     public long requests() {

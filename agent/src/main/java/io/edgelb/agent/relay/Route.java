@@ -1,5 +1,6 @@
 package io.edgelb.agent.relay;
 
+import io.edgelb.agent.http.l7.L7Table;
 import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.model.Cidr;
 import io.edgelb.model.Listener;
@@ -9,16 +10,21 @@ import java.util.List;
 /**
  * Where a listener's new connections go and under which rules: its settings, its pool and its
  * parsed allowed CIDRs, swapped as one value on reload so a connection never sees half of each.
- * pool is null when the listener has none (connections are refused).
+ * pool is null when the listener has none (connections are refused); l7 holds its L7 policies.
  */
-public record Route(Listener settings, PoolRuntime pool, List<Cidr> allowedCidrs) {
+public record Route(Listener settings, PoolRuntime pool, List<Cidr> allowedCidrs, L7Table l7) {
 
     public Route {
         allowedCidrs = List.copyOf(allowedCidrs);
     }
 
     public static Route of(Listener settings, PoolRuntime pool) {
-        return new Route(settings, pool, settings.allowedCidrs().stream().map(Cidr::parse).toList());
+        return of(settings, pool, L7Table.NONE);
+    }
+
+    /** With the L7 policies of an HTTP listener. */
+    public static Route of(Listener settings, PoolRuntime pool, L7Table l7) {
+        return new Route(settings, pool, settings.allowedCidrs().stream().map(Cidr::parse).toList(), l7);
     }
 
     /** True when allowed_cidrs is empty (everyone) or contains the client. */

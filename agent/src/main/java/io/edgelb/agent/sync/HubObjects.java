@@ -2,6 +2,8 @@ package io.edgelb.agent.sync;
 
 import io.edgelb.model.Config;
 import io.edgelb.model.HealthMonitor;
+import io.edgelb.model.L7Policy;
+import io.edgelb.model.L7Rule;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.Pool;
@@ -58,7 +60,18 @@ public final class HubObjects {
                     v.priority(), v.vips(), v.unicastPeers(), v.unicastSrcIp(), v.advertIntMs(), v.version(),
                     v.authPass(), v.nopreempt(), v.preemptDelayMs(), v.listeners().stream().map(HubObjects::ref).toList()));
         }
-        return new Config(hub.agent(), hub.hub(), listeners, pools, members, monitors, Map.of(), vrrps);
+        Map<String, L7Policy> policies = new LinkedHashMap<>();
+        for (L7Policy p : hub.l7policies().values()) {
+            policies.put(PREFIX + p.id(), new L7Policy(PREFIX + p.id(), ref(p.listenerId()), p.action(), p.position(),
+                    ref(p.redirectPoolId()), p.redirectUrl(), p.redirectPrefix(), p.redirectHttpCode(), p.enabled()));
+        }
+        Map<String, L7Rule> rules = new LinkedHashMap<>();
+        for (L7Rule r : hub.l7rules().values()) {
+            rules.put(PREFIX + r.id(), new L7Rule(PREFIX + r.id(), ref(r.policyId()), r.type(), r.compareType(), r.key(),
+                    r.value(), r.invert(), r.enabled()));
+        }
+        return new Config(hub.agent(), hub.hub(), listeners, pools, members, monitors, Map.of(), vrrps, policies,
+                rules);
     }
 
     /** The local snapshot with the (namespaced) hub objects added; hub may be null (none). */
@@ -71,7 +84,9 @@ public final class HubObjects {
                 merged(local.pools(), namespacedHub.pools()),
                 merged(local.members(), namespacedHub.members()),
                 merged(local.healthMonitors(), namespacedHub.healthMonitors()),
-                local.vxlans(), merged(local.vrrps(), namespacedHub.vrrps()));
+                local.vxlans(), merged(local.vrrps(), namespacedHub.vrrps()),
+                merged(local.l7policies(), namespacedHub.l7policies()),
+                merged(local.l7rules(), namespacedHub.l7rules()));
     }
 
     private static <T> Map<String, T> merged(Map<String, T> local, Map<String, T> hub) {

@@ -39,8 +39,10 @@ import java.util.Set;
  * are an HTTP listener with a PROXY pool and an HTTP pool under a TCP listener; TERMINATED_HTTPS, UDP, SCTP
  * and PROMETHEUS listeners and UDP/SCTP pools are left out; a PING monitor becomes a TCP connect
  * check of the member port (a Java agent cannot send ICMP without root raw sockets);
- * UDP-CONNECT/SCTP monitors are left out (the pool is then unmonitored); cookie persistence is
- * dropped (edgelb has no cookie persistence yet); a monitor timeout longer than its delay is cut to the delay.
+ * UDP-CONNECT/SCTP monitors are left out (the pool is then unmonitored); HTTP_COOKIE persistence
+ * maps 1:1 on an HTTP pool under an HTTP listener, other cookie persistence is dropped (APP_COOKIE
+ * is not there yet); a monitor timeout longer than its delay is cut to the delay. L7 policies are
+ * not fetched from Octavia yet (the driver refuses them).
  *
  * <p>Load balancers of the hub's own provider go also to the agents of their availability zone's
  * profile, and their objects are used as Octavia lists them (PENDING_CREATE and PENDING_UPDATE are
@@ -291,7 +293,12 @@ final class OctaviaMapper {
             http = false;
         } else if (!http && served != null && served.protocol() == PoolProtocol.HTTP) {
             notes.add("pool " + pool + ": HTTP under a " + protocol + " listener is relayed as TCP");
-            b.pools.put(pool, served.withProtocol(PoolProtocol.TCP));
+            Pool relayed = served.withProtocol(PoolProtocol.TCP);
+            if (served.persistence() == SessionPersistence.HTTP_COOKIE) {
+                notes.add("pool " + pool + ": session_persistence HTTP_COOKIE needs an HTTP listener; not applied");
+                relayed = relayed.withPersistence(SessionPersistence.NONE);
+            }
+            b.pools.put(pool, relayed);
         }
         List<String> cidrs = new ArrayList<>();
         JsonValue allowed = l.get("allowed_cidrs");
@@ -369,12 +376,15 @@ final class OctaviaMapper {
             if (type.equals("SOURCE_IP")) {
                 persistence = SessionPersistence.SOURCE_IP;
                 persistenceMs = number(sp.asObject(), "persistence_timeout", persistenceMs / 1000) * 1000;
+            } else if (type.equals("HTTP_COOKIE") && poolProtocol == PoolProtocol.HTTP) {
+                persistence = SessionPersistence.HTTP_COOKIE; // dropped again if its listener is not HTTP
             } else if (owned) {
                 // The driver refuses it at create time, but Octavia's fully populated create
                 // sometimes hands the driver the pool without its session_persistence.
                 b.unsupported = "pool " + id + ": session_persistence " + type + " is not supported by edgelb";
             } else {
-                notes.add("pool " + id + ": session_persistence " + type + " is not supported yet (no cookie persistence); not applied");
+                notes.add("pool " + id + ": session_persistence " + type + " is not supported yet (HTTP_COOKIE on"
+                        + " HTTP pools only); not applied");
             }
         }
         String monitorId = text(p, "healthmonitor_id");

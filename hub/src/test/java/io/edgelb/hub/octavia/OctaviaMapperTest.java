@@ -125,4 +125,23 @@ class OctaviaMapperTest {
         assertEquals(PoolProtocol.TCP, r1.pools().get("p2").protocol(), "an HTTP pool under a TCP listener relays TCP");
         assertTrue(mapper.notes().contains("pool p2: HTTP under a TCP listener is relayed as TCP"));
     }
+
+    @Test
+    void httpCookiePersistenceMapsOnHttpPoolsOfHttpListenersOnly() {
+        JsonObject cookiePool = o("{\"id\": \"p1\", \"provisioning_status\": \"ACTIVE\", \"protocol\": \"HTTP\","
+                + " \"lb_algorithm\": \"ROUND_ROBIN\", \"session_persistence\": {\"type\": \"HTTP_COOKIE\"},"
+                + " \"admin_state_up\": true, \"loadbalancers\": [{\"id\": \"lb1\"}]}");
+        OctaviaObjects http = new OctaviaObjects(List.of(LB), List.of(LISTENER), List.of(cookiePool),
+                Map.of("p1", List.of(MEMBER)), List.of());
+        Config r1 = states(new OctaviaMapper("edgelb:", "vip", Map.of()), http).get("r1");
+        assertEquals(SessionPersistence.HTTP_COOKIE, r1.pools().get("p1").persistence());
+        assertEquals(List.of(), ConfigValidator.validate(r1).stream().filter(p -> p.isError()).toList());
+
+        JsonObject tcpListener = o(LISTENER.toString().replace("\"protocol\":\"HTTP\"", "\"protocol\":\"TCP\""));
+        OctaviaMapper mapper = new OctaviaMapper("edgelb:", "vip", Map.of());
+        Config tcp = states(mapper, new OctaviaObjects(List.of(LB), List.of(tcpListener), List.of(cookiePool),
+                Map.of("p1", List.of(MEMBER)), List.of())).get("r1");
+        assertEquals(SessionPersistence.NONE, tcp.pools().get("p1").persistence(), "relayed as TCP: no cookies");
+        assertEquals(List.of(), ConfigValidator.validate(tcp).stream().filter(p -> p.isError()).toList());
+    }
 }

@@ -12,6 +12,8 @@ import io.edgelb.model.ConfigValidator;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
 import io.edgelb.model.Kind;
+import io.edgelb.model.L7Policy;
+import io.edgelb.model.L7Rule;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.ObjectSchema;
@@ -49,7 +51,8 @@ public final class ConfigJson {
     /** Ids the hub may use: what UCI allows plus '-', '.' and ':', which Octavia's UUIDs need. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
-    private static final List<String> KINDS = List.of("listeners", "pools", "members", "healthmonitors", "vrrps");
+    private static final List<String> KINDS = List.of("listeners", "pools", "members", "healthmonitors", "vrrps",
+            "l7policies", "l7rules");
 
     private ConfigJson() {
     }
@@ -73,6 +76,13 @@ public final class ConfigJson {
             config.vrrps().values().forEach(v -> vrrps.add(v.id(), vrrp(v)));
             root.add("vrrps", vrrps);
         }
+        if (!config.l7policies().isEmpty() || !config.l7rules().isEmpty()) { // only then, as vrrps
+            JsonObject policies = new JsonObject();
+            config.l7policies().values().forEach(p -> policies.add(p.id(), l7policy(p)));
+            JsonObject rules = new JsonObject();
+            config.l7rules().values().forEach(r -> rules.add(r.id(), l7rule(r)));
+            root.add("l7policies", policies).add("l7rules", rules);
+        }
         return root;
     }
 
@@ -86,6 +96,22 @@ public final class ConfigJson {
         optional(o, "auth_pass", v.authPass());
         return o.add("nopreempt", v.nopreempt()).add("preempt_delay", seconds(v.preemptDelayMs()))
                 .add("listener", strings(v.listeners()));
+    }
+
+    private static JsonObject l7policy(L7Policy p) {
+        JsonObject o = Json.object().add("listener", p.listenerId()).add("action", p.action().name())
+                .add("position", p.position());
+        optional(o, "redirect_pool", p.redirectPoolId());
+        optional(o, "redirect_url", p.redirectUrl());
+        optional(o, "redirect_prefix", p.redirectPrefix());
+        return o.add("redirect_http_code", p.redirectHttpCode()).add("enabled", p.enabled());
+    }
+
+    private static JsonObject l7rule(L7Rule r) {
+        JsonObject o = Json.object().add("l7policy", r.policyId()).add("type", r.type().name())
+                .add("compare_type", r.compareType().name());
+        optional(o, "key", r.key());
+        return o.add("value", r.value()).add("invert", r.invert()).add("enabled", r.enabled());
     }
 
     private static JsonArray strings(List<String> values) {
@@ -204,11 +230,14 @@ public final class ConfigJson {
         Map<String, HealthMonitor> monitors = objects(root, path, "healthmonitors", ConfigLimits.MAX_HEALTHMONITORS, errors, ObjectSchema::monitor);
         // A router pair's VIP (Octavia ACTIVE_STANDBY): the hub chooses roles, VRID and priorities.
         Map<String, VrrpInstance> vrrps = objects(root, path, "vrrps", ConfigLimits.MAX_VRRPS, errors, ObjectSchema::vrrp);
+        Map<String, L7Policy> policies = objects(root, path, "l7policies", ConfigLimits.MAX_L7POLICIES, errors,
+                ObjectSchema::l7policy);
+        Map<String, L7Rule> rules = objects(root, path, "l7rules", ConfigLimits.MAX_L7RULES, errors, ObjectSchema::l7rule);
         if (!errors.isEmpty()) {
             return new Decoded(null, errors, List.of());
         }
         Config config = new Config(AgentSettings.defaults(), HubSettings.disabled(), listeners, pools, members,
-                monitors, Map.of(), vrrps);
+                monitors, Map.of(), vrrps, policies, rules);
         List<String> warnings = new ArrayList<>();
         for (Problem problem : ConfigValidator.validate(config)) {
             if (problem.kind() == Kind.AGENT || problem.kind() == Kind.HUB) {
@@ -234,6 +263,8 @@ public final class ConfigJson {
             case HEALTHMONITOR -> "healthmonitors";
             case VXLAN -> "vxlans";
             case VRRP -> "vrrps";
+            case L7POLICY -> "l7policies";
+            case L7RULE -> "l7rules";
             case AGENT -> "agent";
             case HUB -> "hub";
         };

@@ -145,4 +145,44 @@ class ConfigJsonTest {
                 "agents.r1.listeners.web.pool: pool 'web' has protocol TCP; an HTTP listener needs a pool with"
                         + " protocol 'HTTP'"), decoded.errors());
     }
+
+    @Test
+    void l7PoliciesAndRulesRoundTripAndAreCheckedByPath() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 80, "pool": "web", "protocol": "HTTP"}},
+                 "pools": {"web": {"protocol": "HTTP"}, "api": {"protocol": "HTTP", "session_persistence": "HTTP_COOKIE"}},
+                 "members": {"m": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80},
+                             "n": {"pool": "api", "address": "192.0.2.11", "protocol_port": 80}},
+                 "l7policies": {"p": {"listener": "web", "action": "REDIRECT_TO_POOL", "redirect_pool": "api",
+                                      "position": 3},
+                                "q": {"listener": "web", "action": "REDIRECT_TO_URL",
+                                      "redirect_url": "https://example.com/x", "redirect_http_code": 308,
+                                      "enabled": false}},
+                 "l7rules": {"r": {"l7policy": "p", "type": "HEADER", "key": "X-Api", "compare_type": "REGEX",
+                                   "value": "^v[0-9]+$", "invert": true},
+                             "s": {"l7policy": "q", "type": "PATH", "compare_type": "EQUAL_TO", "value": "/"}}}
+                """, "");
+        assertTrue(decoded.ok(), decoded.errors().toString());
+        assertEquals(3, decoded.config().l7policies().get("p").position());
+        assertEquals("X-Api", decoded.config().l7rules().get("r").key());
+        Decoded again = ConfigJson.decode(ConfigJson.encodeText(decoded.config()), "");
+        assertEquals(decoded.config(), again.config());
+
+        Decoded bad = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 80, "protocol": "HTTP"}},
+                 "l7policies": {"p": {"listener": "web", "action": "REDIRECT_PREFIX",
+                                      "redirect_prefix": "https://x.example"}},
+                 "l7rules": {"r": {"l7policy": "p", "type": "SSL_DN_FIELD", "compare_type": "EQUAL_TO", "value": "x"}}}
+                """, "agents.r1");
+        assertEquals(List.of(
+                "agents.r1.l7rules.r.type: type 'SSL_DN_FIELD' needs TLS termination (not yet)"), bad.errors());
+        Decoded injected = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 80, "protocol": "HTTP"}},
+                 "l7policies": {"p": {"listener": "web", "action": "REDIRECT_PREFIX",
+                                      "redirect_prefix": "http://x/ Set-Cookie: a=b"}}}
+                """, "agents.r1");
+        // CR and LF are refused by the JSON reader already; a space would split the Location header too.
+        assertEquals(List.of("agents.r1.l7policies.p.redirect_prefix: redirect_prefix 'http://x/ Set-Cookie: a=b'"
+                + " holds a space, control or non-ASCII character (it goes into a Location header)"), injected.errors());
+    }
 }

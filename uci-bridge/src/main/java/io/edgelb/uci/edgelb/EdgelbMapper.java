@@ -7,6 +7,8 @@ import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.HubSettings;
 import io.edgelb.model.KeepalivedSettings;
 import io.edgelb.model.Kind;
+import io.edgelb.model.L7Policy;
+import io.edgelb.model.L7Rule;
 import io.edgelb.model.Listener;
 import io.edgelb.model.Member;
 import io.edgelb.model.ObjectSchema;
@@ -48,6 +50,8 @@ final class EdgelbMapper {
     private final Map<String, HealthMonitor> monitors = new LinkedHashMap<>();
     private final Map<String, VxlanLink> vxlans = new LinkedHashMap<>();
     private final Map<String, VrrpInstance> vrrps = new LinkedHashMap<>();
+    private final Map<String, L7Policy> l7policies = new LinkedHashMap<>();
+    private final Map<String, L7Rule> l7rules = new LinkedHashMap<>();
 
     Findings findings() {
         return findings;
@@ -78,7 +82,7 @@ final class EdgelbMapper {
             Kind kind = Kind.fromUciType(section.type());
             if (kind == null) {
                 findings.place(Diagnostic.warning(section.line(), "unknown section type '" + section.type()
-                        + "' is ignored (expected agent, hub, listener, pool, member, healthmonitor, vxlan or vrrp)"));
+                        + "' is ignored (expected agent, hub, listener, pool, member, healthmonitor, vxlan, vrrp, l7policy or l7rule)"));
                 continue;
             }
             if (kind != Kind.AGENT && kind != Kind.HUB && !withinLimit(kind, section)) {
@@ -99,10 +103,12 @@ final class EdgelbMapper {
                 case HEALTHMONITOR -> monitors.put(id, ObjectSchema.monitor(id, options));
                 case VXLAN -> vxlans.put(id, vxlan(id, options));
                 case VRRP -> vrrps.put(id, ObjectSchema.vrrp(id, options));
+                case L7POLICY -> l7policies.put(id, ObjectSchema.l7policy(id, options));
+                case L7RULE -> l7rules.put(id, ObjectSchema.l7rule(id, options));
             }
             options.warnUnknown();
         }
-        return new Config(agent, hub, listeners, pools, members, monitors, vxlans, vrrps);
+        return new Config(agent, hub, listeners, pools, members, monitors, vxlans, vrrps, l7policies, l7rules);
     }
 
     /** Counts the section; the first one past its kind's ceiling is reported, later ones only skipped. */
@@ -123,7 +129,7 @@ final class EdgelbMapper {
         return switch (kind) {
             case AGENT -> AGENT_ID;
             case HUB -> HUB_ID;
-            case POOL, HEALTHMONITOR, VRRP -> {
+            case POOL, HEALTHMONITOR, VRRP, L7POLICY -> {
                 if (section.isAnonymous()) {
                     findings.place(Diagnostic.error(section.line(), Problem.error(kind, reference, null,
                             "an anonymous " + kind.uciType() + " cannot be referenced; name it: config "

@@ -232,7 +232,7 @@ class EdgelbConfigLoaderTest {
                 FILE + ":19: member 'web_2': has no protocol_port (option protocol_port)",
                 FILE + ":22: warning: member 'web_2': unknown option 'protocoll_port' is ignored",
                 FILE + ":24: warning: unknown section type 'backend' is ignored"
-                        + " (expected agent, hub, listener, pool, member, healthmonitor, vxlan or vrrp)"),
+                        + " (expected agent, hub, listener, pool, member, healthmonitor, vxlan, vrrp, l7policy or l7rule)"),
                 result.messages());
     }
 
@@ -399,8 +399,8 @@ class EdgelbConfigLoaderTest {
                 FILE + ":8: healthmonitor 'h': type 'PING' is not supported by edgelb (a Java agent cannot send"
                         + " ICMP or check UDP/SCTP without root raw sockets); use TCP",
                 FILE + ":9: healthmonitor 'h': delay '5s' is not a number of seconds (write 5 or 0.5)",
-                FILE + ":11: pool 'p': session_persistence 'HTTP_COOKIE' is not supported yet: edgelb has no"
-                        + " cookie persistence (use SOURCE_IP)",
+                FILE + ":11: pool 'p': session_persistence 'APP_COOKIE' is not supported yet: edgelb does not"
+                        + " follow application cookies (use HTTP_COOKIE)",
                 FILE + ":12: pool 'p': enabled '2' is not a boolean (use 1 or 0)",
                 FILE + ":16: member 'm': protocol_port 99999999999 is out of range"),
                 messages("""
@@ -414,7 +414,7 @@ class EdgelbConfigLoaderTest {
                         \toption type 'PING'
                         \toption delay '5s'
                         config pool 'p'
-                        \toption session_persistence 'HTTP_COOKIE'
+                        \toption session_persistence 'APP_COOKIE'
                         \toption enabled '2'
                         config member 'm'
                         \toption pool 'p'
