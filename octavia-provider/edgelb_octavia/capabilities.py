@@ -18,8 +18,10 @@ POOL_PROTOCOLS = frozenset({'TCP', 'HTTP', 'HTTPS', 'PROXY', 'PROXYV2'})
 INSERT_HEADERS = ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto')
 LB_ALGORITHMS = frozenset({'ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP',
                            'SOURCE_IP_PORT'})
-# model/SessionPersistence.java: SOURCE_IP only (the HTTP proxy sets no cookies).
-SESSION_PERSISTENCE_TYPES = frozenset({'SOURCE_IP'})
+# model/SessionPersistence.java: SOURCE_IP, and HTTP_COOKIE on HTTP pools (the
+# agent's HTTP proxy sets its own cookie). APP_COOKIE is not there yet.
+SESSION_PERSISTENCE_TYPES = frozenset({'SOURCE_IP', 'HTTP_COOKIE'})
+COOKIE_PERSISTENCE_TYPES = frozenset({'HTTP_COOKIE'})
 # model/MonitorType.java: no ICMP/UDP/SCTP without raw sockets.
 MONITOR_TYPES = frozenset({'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO'})
 
@@ -133,6 +135,10 @@ def check_pool(pool):
         kind = persistence.get('type') if isinstance(persistence, dict) else None
         _one_of('pool', 'session_persistence type', kind or str(persistence),
                 SESSION_PERSISTENCE_TYPES)
+        # An update may not restate the protocol: then the hub checks the pair.
+        if kind in COOKIE_PERSISTENCE_TYPES and given(pool.protocol) and pool.protocol != 'HTTP':
+            refuse('pool session_persistence type {} with protocol {}'.format(
+                kind, pool.protocol), 'cookies need an HTTP pool')
     if pool.tls_enabled is True:
         refuse('pool tls_enabled')
     _fields(pool, 'pool', POOL_UNSUPPORTED_FIELDS)

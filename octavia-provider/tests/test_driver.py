@@ -75,9 +75,9 @@ class DriverTest(unittest.TestCase):
             dm.Listener(listener_id=LI, protocol='HTTP', default_tls_container_ref='ref')))
         self.refused('listener l7policies', call=lambda: self.driver.listener_create(
             dm.Listener(listener_id=LI, protocol='HTTP', l7policies=[dm.L7Policy()])))
-        self.refused('session_persistence type HTTP_COOKIE', call=lambda: self.driver.listener_create(
+        self.refused('session_persistence type APP_COOKIE', call=lambda: self.driver.listener_create(
             dm.Listener(listener_id=LI, protocol='HTTP', default_pool=dm.Pool(
-                pool_id=PO, protocol='HTTP', session_persistence={'type': 'HTTP_COOKIE'}))))
+                pool_id=PO, protocol='HTTP', session_persistence={'type': 'APP_COOKIE', 'cookie_name': 'c'}))))
 
     def test_l7_refused(self):
         self.refused('L7 policies', call=lambda: self.driver.l7policy_create(dm.L7Policy()))
@@ -199,7 +199,7 @@ class DriverTest(unittest.TestCase):
                         insert_headers={'X-Forwarded-For': 'true', 'x-forwarded-port': 'True',
                                         'X-Forwarded-Proto': False},
                         default_pool=dm.Pool(pool_id=PO, protocol='HTTP', lb_algorithm='ROUND_ROBIN',
-                                             session_persistence={'type': 'SOURCE_IP'},
+                                             session_persistence={'type': 'HTTP_COOKIE'},
                                              healthmonitor=dm.HealthMonitor(type='HTTP')))])
         self.driver.loadbalancer_create(lb)
         self.driver.listener_update(dm.Listener(listener_id=LI, loadbalancer_id=LB),
