@@ -125,11 +125,11 @@ class ConfigJsonTest {
     @Test
     void refusesListenerProtocolsThatAreNotThereYet() {
         Decoded decoded = ConfigJson.decode("""
-                {"listeners": {"web": {"port": 443, "protocol": "TERMINATED_HTTPS", "insert_headers": ["Via"]}}}
+                {"listeners": {"web": {"port": 443, "protocol": "HTTPS", "insert_headers": ["Via"]}}}
                 """, "agents.r1");
         assertNull(decoded.config());
-        assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'TERMINATED_HTTPS' is not supported yet:"
-                        + " edgelb listeners speak TCP or HTTP"), decoded.errors());
+        assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'HTTPS' is not supported yet:"
+                        + " edgelb listeners speak TCP, HTTP or TERMINATED_HTTPS"), decoded.errors());
     }
 
     @Test
