@@ -10,6 +10,8 @@ import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.relay.RelayServer;
 import io.edgelb.agent.relay.Route;
+import io.edgelb.agent.tls.ListenerTls;
+import io.edgelb.agent.tls.TlsSetupException;
 import io.edgelb.model.Config;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.Listener;
@@ -86,7 +88,7 @@ public final class Reconciler {
      * Applies a validated snapshot; throws with the reason when a system command fails or a socket
      * cannot be opened, changing nothing.
      */
-    public void apply(Config next) throws RelayServer.BindException, SystemCommandException {
+    public void apply(Config next) throws RelayServer.BindException, SystemCommandException, TlsSetupException {
         try {
             applyChange(next);
         } finally {
@@ -94,7 +96,9 @@ public final class Reconciler {
         }
     }
 
-    private void applyChange(Config next) throws RelayServer.BindException, SystemCommandException {
+    private void applyChange(Config next) throws RelayServer.BindException, SystemCommandException, TlsSetupException {
+        // First: files are read here, and a bad one must refuse the change before anything moves.
+        Map<String, ListenerTls> nextTls = planTls(next);
         Map<String, MemberRuntime> nextMembers = planMembers(next);
         Map<String, PoolRuntime> nextPools = planPools(next, nextMembers);
         Map<String, ListenerRuntime> nextListeners = planListeners(next, nextPools);
@@ -114,7 +118,8 @@ public final class Reconciler {
         sockets.commit();
         commitMembers(next, nextMembers);
         // The new settings from the snapshot: a reused runtime still carries its old route.
-        nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools)));
+        nextListeners.forEach((id, listener) -> listener.setRoute(
+                routeFor(next.listeners().get(id), nextPools, nextTls.get(id))));
         members = Collections.unmodifiableMap(nextMembers);
         pools = Collections.unmodifiableMap(nextPools);
         listeners.forEach((id, old) -> {
@@ -264,7 +269,26 @@ public final class Reconciler {
     }
 
     private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools) {
-        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()));
+        return routeFor(listener, pools, null);
+    }
+
+    private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools, ListenerTls tls) {
+        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()), tls);
+    }
+
+    /**
+     * A new TLS context for every enabled TERMINATED_HTTPS relay listener, from its files as they are
+     * now (a reload is how changed certificates are taken): new connections get it at commit, open
+     * ones keep the engine they were accepted with.
+     */
+    private static Map<String, ListenerTls> planTls(Config next) throws TlsSetupException {
+        Map<String, ListenerTls> planned = new LinkedHashMap<>();
+        for (io.edgelb.model.Listener listener : next.listeners().values()) {
+            if (listener.enabled() && listener.isTls() && listener.mode() == ListenerMode.RELAY) {
+                planned.put(listener.id(), ListenerTls.build(listener));
+            }
+        }
+        return planned;
     }
 
     private void commitMembers(Config next, Map<String, MemberRuntime> nextMembers) {

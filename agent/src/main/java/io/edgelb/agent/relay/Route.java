@@ -1,6 +1,7 @@
 package io.edgelb.agent.relay;
 
 import io.edgelb.agent.pool.PoolRuntime;
+import io.edgelb.agent.tls.ListenerTls;
 import io.edgelb.model.Cidr;
 import io.edgelb.model.Listener;
 import java.net.InetAddress;
@@ -9,16 +10,21 @@ import java.util.List;
 /**
  * Where a listener's new connections go and under which rules: its settings, its pool and its
  * parsed allowed CIDRs, swapped as one value on reload so a connection never sees half of each.
- * pool is null when the listener has none (connections are refused).
+ * pool is null when the listener has none (connections are refused). tls is the TERMINATED_HTTPS
+ * listener's TLS, built for this configuration, null on others.
  */
-public record Route(Listener settings, PoolRuntime pool, List<Cidr> allowedCidrs) {
+public record Route(Listener settings, PoolRuntime pool, List<Cidr> allowedCidrs, ListenerTls tls) {
 
     public Route {
         allowedCidrs = List.copyOf(allowedCidrs);
     }
 
     public static Route of(Listener settings, PoolRuntime pool) {
-        return new Route(settings, pool, settings.allowedCidrs().stream().map(Cidr::parse).toList());
+        return of(settings, pool, null);
+    }
+
+    public static Route of(Listener settings, PoolRuntime pool, ListenerTls tls) {
+        return new Route(settings, pool, settings.allowedCidrs().stream().map(Cidr::parse).toList(), tls);
     }
 
     /** True when allowed_cidrs is empty (everyone) or contains the client. */
