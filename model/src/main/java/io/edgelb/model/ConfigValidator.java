@@ -173,6 +173,7 @@ public final class ConfigValidator {
             tryParse(k, l.id(), "allowed_cidrs", () -> Cidr.parse(cidr));
         }
         checkProtocol(l);
+        TlsRules.check(l, problems);
         if (l.mode() == ListenerMode.DNAT) {
             checkDnatListener(l);
         } else if (l.snat()) {
@@ -206,8 +207,8 @@ public final class ConfigValidator {
         }
         timeout(k, l.id(), "timeout_http_request", l.timeoutHttpRequestMs(), 1);
         if (l.mode() == ListenerMode.DNAT) {
-            error(k, l.id(), "mode", "protocol 'HTTP' needs the relay (mode 'relay'); the kernel DNAT path does"
-                    + " not parse HTTP");
+            error(k, l.id(), "mode", "protocol '" + l.protocol() + "' needs the relay (mode 'relay'); the kernel"
+                    + " DNAT path does not parse HTTP" + (l.isTls() ? " nor terminate TLS" : ""));
         }
         if (pool != null && pool.protocol() != PoolProtocol.HTTP) {
             error(k, l.id(), "pool", "pool '" + pool.id() + "' has protocol " + pool.protocol()

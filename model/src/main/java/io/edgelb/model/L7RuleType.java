@@ -10,7 +10,7 @@ public enum L7RuleType {
 
     public static L7RuleType parse(String text) {
         if (text != null && text.startsWith("SSL_")) {
-            throw new IllegalArgumentException("type '" + text + "' needs TLS termination (not yet)");
+            throw new IllegalArgumentException("type '" + text + "' (client certificates on TERMINATED_HTTPS) is not supported yet");
         }
         return Enums.parse(L7RuleType.class, text, "type");
     }

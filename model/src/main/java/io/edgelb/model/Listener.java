@@ -26,7 +26,8 @@ public record Listener(
         boolean snat,
         ListenerProtocol protocol,
         List<String> insertHeaders,
-        long timeoutHttpRequestMs) {
+        long timeoutHttpRequestMs,
+        TlsSettings tls) {
 
     /** Bind to every IPv6 and (v4-mapped) IPv4 address. */
     public static final String DEFAULT_ADDRESS = "::";
@@ -39,6 +40,17 @@ public record Listener(
     public Listener {
         allowedCidrs = List.copyOf(allowedCidrs);
         insertHeaders = List.copyOf(insertHeaders);
+        tls = tls == null ? TlsSettings.NONE : tls;
+    }
+
+    /** A listener without TLS options, as before TERMINATED_HTTPS. */
+    public Listener(String id, String address, int port, ListenerMode mode, String poolId, int connectionLimit,
+                    long timeoutClientDataMs, long timeoutMemberConnectMs, long timeoutMemberDataMs,
+                    List<String> allowedCidrs, boolean enabled, boolean snat, ListenerProtocol protocol,
+                    List<String> insertHeaders, long timeoutHttpRequestMs) {
+        this(id, address, port, mode, poolId, connectionLimit, timeoutClientDataMs, timeoutMemberConnectMs,
+                timeoutMemberDataMs, allowedCidrs, enabled, snat, protocol, insertHeaders, timeoutHttpRequestMs,
+                TlsSettings.NONE);
     }
 
     /** A relay listener with Octavia's defaults, for code and tests that only care about a few fields. */
@@ -57,31 +69,43 @@ public record Listener(
     public Listener withMode(ListenerMode newMode, boolean newSnat) {
         return new Listener(id, address, port, newMode, poolId, connectionLimit, timeoutClientDataMs,
                 timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, newSnat, protocol,
-                insertHeaders, timeoutHttpRequestMs);
+                insertHeaders, timeoutHttpRequestMs, tls);
     }
 
     /** The same listener speaking HTTP, with these headers and request-header timeout. */
     public Listener withHttp(List<String> headers, long httpRequestMs) {
         return new Listener(id, address, port, mode, poolId, connectionLimit, timeoutClientDataMs,
                 timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, snat, ListenerProtocol.HTTP,
-                headers, httpRequestMs);
+                headers, httpRequestMs, tls);
     }
 
     /** The same listener with other limits: connection_limit and the three data-path timeouts. */
     public Listener withLimits(int limit, long clientDataMs, long memberConnectMs, long memberDataMs) {
         return new Listener(id, address, port, mode, poolId, limit, clientDataMs, memberConnectMs, memberDataMs,
-                allowedCidrs, enabled, snat, protocol, insertHeaders, timeoutHttpRequestMs);
+                allowedCidrs, enabled, snat, protocol, insertHeaders, timeoutHttpRequestMs, tls);
     }
 
     /** The same listener under another id and pool id (the agent namespaces the hub's objects). */
     public Listener withIds(String newId, String newPoolId) {
         return new Listener(newId, address, port, mode, newPoolId, connectionLimit, timeoutClientDataMs,
                 timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, snat, protocol,
-                insertHeaders, timeoutHttpRequestMs);
+                insertHeaders, timeoutHttpRequestMs, tls);
     }
 
+    /** The same listener terminating TLS with these options (an HTTP listener's headers and timeout kept). */
+    public Listener withTls(TlsSettings settings) {
+        return new Listener(id, address, port, mode, poolId, connectionLimit, timeoutClientDataMs,
+                timeoutMemberConnectMs, timeoutMemberDataMs, allowedCidrs, enabled, snat,
+                ListenerProtocol.TERMINATED_HTTPS, insertHeaders, timeoutHttpRequestMs, settings);
+    }
+
+    /** HTTP is parsed on HTTP listeners and, once TLS is off, on TERMINATED_HTTPS ones. */
     public boolean isHttp() {
-        return protocol == ListenerProtocol.HTTP;
+        return protocol == ListenerProtocol.HTTP || protocol == ListenerProtocol.TERMINATED_HTTPS;
+    }
+
+    public boolean isTls() {
+        return protocol == ListenerProtocol.TERMINATED_HTTPS;
     }
 
     /** Whether insert_headers names this header. */

@@ -29,7 +29,20 @@ public final class ObjectSchema {
                 o.bool("snat", false),
                 o.parsed("protocol", ListenerProtocol.TCP, ListenerProtocol::parse),
                 o.list("insert_headers"),
-                o.longInteger("timeout_http_request", Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS));
+                o.longInteger("timeout_http_request", Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS),
+                tls(o));
+    }
+
+    private static TlsSettings tls(OptionSource o) {
+        return new TlsSettings(
+                o.string("certificate", null),
+                o.list("sni_certificate"),
+                o.list("tls_versions"),
+                o.list("tls_ciphers"),
+                o.list("alpn_protocols"),
+                o.string("client_ca", null),
+                o.parsed("client_authentication", ClientAuthentication.NONE, ClientAuthentication::parse),
+                o.string("client_crl", null));
     }
 
     public static Pool pool(String id, OptionSource o) {

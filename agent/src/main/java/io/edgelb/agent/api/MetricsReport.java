@@ -74,6 +74,10 @@ public final class MetricsReport {
         m.listeners(http, "edgelb_listener_http_request_errors_total", "counter",
                 "HTTP requests refused as malformed, too large, too slow or unsupported (400, 408, 414, 431, 501, 505).",
                 l -> l.http().requestErrors());
+        m.listeners(listeners.stream().filter(l -> l.settings().isTls()).toList(),
+                "edgelb_listener_tls_handshake_failures_total", "counter",
+                "TLS handshakes that failed (TERMINATED_HTTPS listeners): version, cipher, client certificate, timeout.",
+                ListenerRuntime::tlsHandshakeFailures);
 
         List<PoolRuntime> pools = List.copyOf(running.pools().values());
         m.members(pools, "edgelb_member_up", "gauge", "1 if the member takes new connections.",

@@ -159,6 +159,9 @@ public final class StatusReport {
             out.add("http", Json.object().add("requests", http.requests()).add("responses", responses)
                     .add("request_errors", http.requestErrors()));
         }
+        if (l.isTls()) {
+            out.add("tls", Json.object().add("handshake_failures", runtime.tlsHandshakeFailures()));
+        }
         return kernel ? out.add("counts", "kernel path: not counted") : out;
     }
 

@@ -347,6 +347,8 @@ public final class Agent implements AgentControl {
         } catch (SystemCommandException e) {
             return List.of(prefix + "system: " + e.getMessage()
                     + " (previous VXLAN/DNAT state restored; listeners unchanged)");
+        } catch (io.edgelb.agent.tls.TlsSetupException e) {
+            return List.of(prefix + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.edgelb.agent.daemon;
 import io.edgelb.model.Config;
 import io.edgelb.model.Problem;
 import io.edgelb.model.io.Printable;
+import io.edgelb.model.tls.TlsFileCheck;
 import io.edgelb.uci.system.ProcessCommandRunner;
 import io.edgelb.uci.system.VrrpHostCheck;
 import io.edgelb.uci.edgelb.EdgelbConfigLoader;
@@ -20,10 +21,17 @@ public final class ConfigSources {
 
     /**
      * Reads the file anew at every load, so a reload sees the operator's edits; the router's own checks
-     * (VRRP: keepalived installed, VIPs in their device's subnet) apply too.
+     * (VRRP: keepalived installed, VIPs in their device's subnet; TERMINATED_HTTPS: the certificate
+     * files exist, parse and match their keys) apply too.
      */
     public static ConfigSource file(Path path) {
-        return file(path, new VrrpHostCheck(new ProcessCommandRunner(5_000)));
+        VrrpHostCheck vrrp = new VrrpHostCheck(new ProcessCommandRunner(5_000));
+        TlsFileCheck tls = new TlsFileCheck();
+        return file(path, config -> {
+            List<Problem> problems = new java.util.ArrayList<>(vrrp.apply(config));
+            problems.addAll(tls.apply(config));
+            return problems;
+        });
     }
 
     public static ConfigSource file(Path path, Function<Config, List<Problem>> hostCheck) {

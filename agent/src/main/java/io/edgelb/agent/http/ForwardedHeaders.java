@@ -18,9 +18,10 @@ import java.util.List;
 final class ForwardedHeaders {
     private final boolean forwardedFor;
     private final String port;
-    private final boolean proto;
+    /** "http" or "https" (a TERMINATED_HTTPS listener), or null when not inserted. */
+    private final String proto;
 
-    private ForwardedHeaders(boolean forwardedFor, String port, boolean proto) {
+    private ForwardedHeaders(boolean forwardedFor, String port, String proto) {
         this.forwardedFor = forwardedFor;
         this.port = port;
         this.proto = proto;
@@ -30,7 +31,7 @@ final class ForwardedHeaders {
     static ForwardedHeaders of(Listener settings, InetSocketAddress local) {
         return new ForwardedHeaders(settings.inserts(ForwardedHeader.X_FORWARDED_FOR),
                 settings.inserts(ForwardedHeader.X_FORWARDED_PORT) ? Integer.toString(local.getPort()) : null,
-                settings.inserts(ForwardedHeader.X_FORWARDED_PROTO));
+                settings.inserts(ForwardedHeader.X_FORWARDED_PROTO) ? (settings.isTls() ? "https" : "http") : null);
     }
 
     void insert(HttpHeaders headers, InetSocketAddress client) {
@@ -43,8 +44,8 @@ final class ForwardedHeaders {
         if (port != null) {
             headers.set(ForwardedHeader.X_FORWARDED_PORT.headerName(), port);
         }
-        if (proto) {
-            headers.set(ForwardedHeader.X_FORWARDED_PROTO.headerName(), "http");
+        if (proto != null) {
+            headers.set(ForwardedHeader.X_FORWARDED_PROTO.headerName(), proto);
         }
     }
 

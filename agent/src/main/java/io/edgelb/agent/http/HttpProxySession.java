@@ -9,6 +9,7 @@ import io.edgelb.agent.relay.HttpCounters;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.relay.Route;
 import io.edgelb.model.L7Policy;
+import io.edgelb.agent.tls.HandshakeWatch;
 import io.edgelb.model.Listener;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -128,6 +129,10 @@ public final class HttpProxySession {
     public static void attach(ListenerRuntime listener, Route route, Channel client, Transport transport) {
         HttpProxySession session = new HttpProxySession(listener, route, client, transport);
         client.config().setRecvByteBufAllocator(new CountingRecvAllocator(session::countClientRead));
+        if (route.tls() != null) { // TERMINATED_HTTPS: the rest of the pipeline sees plain HTTP
+            client.pipeline().addLast("tls", route.tls().newHandler(client))
+                    .addLast("tls-watch", new HandshakeWatch(listener));
+        }
         client.pipeline().addLast("http", HttpLimits.serverCodec()).addLast("proxy", new ClientHandler(session));
     }
 

@@ -11,6 +11,8 @@ import io.edgelb.agent.pool.PoolRuntime;
 import io.edgelb.agent.relay.ListenerRuntime;
 import io.edgelb.agent.relay.RelayServer;
 import io.edgelb.agent.relay.Route;
+import io.edgelb.agent.tls.ListenerTls;
+import io.edgelb.agent.tls.TlsSetupException;
 import io.edgelb.model.Config;
 import io.edgelb.model.HealthMonitor;
 import io.edgelb.model.Listener;
@@ -87,7 +89,7 @@ public final class Reconciler {
      * Applies a validated snapshot; throws with the reason when a system command fails or a socket
      * cannot be opened, changing nothing.
      */
-    public void apply(Config next) throws RelayServer.BindException, SystemCommandException {
+    public void apply(Config next) throws RelayServer.BindException, SystemCommandException, TlsSetupException {
         try {
             applyChange(next);
         } finally {
@@ -95,7 +97,9 @@ public final class Reconciler {
         }
     }
 
-    private void applyChange(Config next) throws RelayServer.BindException, SystemCommandException {
+    private void applyChange(Config next) throws RelayServer.BindException, SystemCommandException, TlsSetupException {
+        // First: files are read here, and a bad one must refuse the change before anything moves.
+        Map<String, ListenerTls> nextTls = planTls(next);
         Map<String, MemberRuntime> nextMembers = planMembers(next);
         Map<String, PoolRuntime> nextPools = planPools(next, nextMembers);
         Map<String, ListenerRuntime> nextListeners = planListeners(next, nextPools);
@@ -116,7 +120,8 @@ public final class Reconciler {
         commitMembers(next, nextMembers);
         // The new settings from the snapshot: a reused runtime still carries its old route.
         Map<String, L7Table> l7 = L7Table.compileAll(next, nextPools);
-        nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools, l7)));
+        nextListeners.forEach((id, listener) -> listener.setRoute(routeFor(next.listeners().get(id), nextPools,
+                l7.getOrDefault(id, L7Table.NONE), nextTls.get(id))));
         members = Collections.unmodifiableMap(nextMembers);
         pools = Collections.unmodifiableMap(nextPools);
         listeners.forEach((id, old) -> {
@@ -249,7 +254,7 @@ public final class Reconciler {
             }
             ListenerRuntime existing = listeners.get(listener.id());
             planned.put(listener.id(), existing != null ? existing
-                    : new ListenerRuntime(routeFor(listener, nextPools, Map.of())));
+                    : new ListenerRuntime(routeFor(listener, nextPools, L7Table.NONE, null)));
         }
         return planned;
     }
@@ -265,10 +270,24 @@ public final class Reconciler {
         return relay;
     }
 
-    private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools,
-                                  Map<String, L7Table> l7) {
-        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()),
-                l7.getOrDefault(listener.id(), L7Table.NONE));
+    private static Route routeFor(io.edgelb.model.Listener listener, Map<String, PoolRuntime> pools, L7Table l7,
+                                  ListenerTls tls) {
+        return Route.of(listener, listener.poolId() == null ? null : pools.get(listener.poolId()), l7, tls);
+    }
+
+    /**
+     * A new TLS context for every enabled TERMINATED_HTTPS relay listener, from its files as they are
+     * now (a reload is how changed certificates are taken): new connections get it at commit, open
+     * ones keep the engine they were accepted with.
+     */
+    private static Map<String, ListenerTls> planTls(Config next) throws TlsSetupException {
+        Map<String, ListenerTls> planned = new LinkedHashMap<>();
+        for (io.edgelb.model.Listener listener : next.listeners().values()) {
+            if (listener.enabled() && listener.isTls() && listener.mode() == ListenerMode.RELAY) {
+                planned.put(listener.id(), ListenerTls.build(listener));
+            }
+        }
+        return planned;
     }
 
     private void commitMembers(Config next, Map<String, MemberRuntime> nextMembers) {

@@ -37,6 +37,7 @@ public final class ListenerRuntime {
     private final AtomicLong rejectedNoMember = new AtomicLong();
     private final AtomicLong rejectedConnectFailed = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong tlsHandshakeFailures = new AtomicLong();
     private final AtomicLong spliced = new AtomicLong();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -65,6 +66,15 @@ public final class ListenerRuntime {
 
     public void setRoute(Route route) {
         this.route = route;
+    }
+
+    /** A TERMINATED_HTTPS client's handshake failed (bad version, cipher, certificate, timeout). */
+    public void tlsHandshakeFailed() {
+        tlsHandshakeFailures.incrementAndGet();
+    }
+
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.get();
     }
 
     /**

@@ -124,6 +124,28 @@ public final class ConfigJson {
         return encode(config).toString();
     }
 
+    /** Paths only, as in UCI: the files are on the router (the hub does not deliver certificates yet). */
+    private static void tls(JsonObject o, io.edgelb.model.TlsSettings tls) {
+        optional(o, "certificate", tls.certificate());
+        list(o, "sni_certificate", tls.sniCertificates());
+        list(o, "tls_versions", tls.tlsVersions());
+        list(o, "tls_ciphers", tls.tlsCiphers());
+        list(o, "alpn_protocols", tls.alpnProtocols());
+        optional(o, "client_ca", tls.clientCa());
+        if (tls.clientAuthentication() != io.edgelb.model.ClientAuthentication.NONE) {
+            o.add("client_authentication", tls.clientAuthentication().name());
+        }
+        optional(o, "client_crl", tls.clientCrl());
+    }
+
+    private static void list(JsonObject o, String name, List<String> values) {
+        if (!values.isEmpty()) {
+            JsonArray array = new JsonArray();
+            values.forEach(array::add);
+            o.add(name, array);
+        }
+    }
+
     private static JsonObject listener(Listener l) {
         JsonArray cidrs = new JsonArray();
         l.allowedCidrs().forEach(cidrs::add);
@@ -146,6 +168,7 @@ public final class ConfigJson {
         if (l.timeoutHttpRequestMs() != Listener.DEFAULT_TIMEOUT_HTTP_REQUEST_MS) {
             o.add("timeout_http_request", l.timeoutHttpRequestMs());
         }
+        tls(o, l.tls());
         return o;
     }
 

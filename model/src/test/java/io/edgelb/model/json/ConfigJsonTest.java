@@ -123,13 +123,45 @@ class ConfigJsonTest {
     }
 
     @Test
-    void refusesListenerProtocolsThatAreNotThereYet() {
+    void aTerminatedHttpsListenerTravelsWithItsPaths() {
         Decoded decoded = ConfigJson.decode("""
-                {"listeners": {"web": {"port": 443, "protocol": "TERMINATED_HTTPS", "insert_headers": ["Via"]}}}
+                {"listeners": {"web": {"port": 443, "pool": "web", "protocol": "TERMINATED_HTTPS",
+                                       "certificate": "/etc/edgelb/web.pem",
+                                       "sni_certificate": ["/etc/edgelb/a.pem"],
+                                       "tls_versions": ["TLSv1.3"], "alpn_protocols": ["http/1.1"],
+                                       "client_ca": "/etc/edgelb/ca.pem", "client_authentication": "MANDATORY"}},
+                 "pools": {"web": {"protocol": "HTTP"}},
+                 "members": {"m": {"pool": "web", "address": "192.0.2.10", "protocol_port": 80}}}
+                """, "");
+        assertTrue(decoded.ok(), decoded.errors().toString());
+        Listener web = decoded.config().listeners().get("web");
+        assertEquals(ListenerProtocol.TERMINATED_HTTPS, web.protocol());
+        assertEquals(new io.edgelb.model.TlsSettings("/etc/edgelb/web.pem", List.of("/etc/edgelb/a.pem"),
+                List.of("TLSv1.3"), List.of(), List.of("http/1.1"), "/etc/edgelb/ca.pem",
+                io.edgelb.model.ClientAuthentication.MANDATORY, null), web.tls());
+        Decoded again = ConfigJson.decode(ConfigJson.encodeText(decoded.config()), "");
+        assertEquals(decoded.config(), again.config());
+    }
+
+    @Test
+    void aTerminatedHttpsListenerWithoutCertificateIsRefusedAtItsPath() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 443, "pool": "web", "protocol": "TERMINATED_HTTPS"}},
+                 "pools": {"web": {"protocol": "HTTP"}}}
                 """, "agents.r1");
         assertNull(decoded.config());
-        assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'TERMINATED_HTTPS' is not supported yet:"
-                        + " edgelb listeners speak TCP or HTTP"), decoded.errors());
+        assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'TERMINATED_HTTPS' needs option"
+                + " certificate (a PEM file with the certificate chain and its private key)"), decoded.errors());
+    }
+
+    @Test
+    void refusesListenerProtocolsThatAreNotThereYet() {
+        Decoded decoded = ConfigJson.decode("""
+                {"listeners": {"web": {"port": 443, "protocol": "HTTPS", "insert_headers": ["Via"]}}}
+                """, "agents.r1");
+        assertNull(decoded.config());
+        assertEquals(List.of("agents.r1.listeners.web.protocol: protocol 'HTTPS' is not supported yet:"
+                        + " edgelb listeners speak TCP, HTTP or TERMINATED_HTTPS"), decoded.errors());
     }
 
     @Test
@@ -175,7 +207,7 @@ class ConfigJsonTest {
                  "l7rules": {"r": {"l7policy": "p", "type": "SSL_DN_FIELD", "compare_type": "EQUAL_TO", "value": "x"}}}
                 """, "agents.r1");
         assertEquals(List.of(
-                "agents.r1.l7rules.r.type: type 'SSL_DN_FIELD' needs TLS termination (not yet)"), bad.errors());
+                "agents.r1.l7rules.r.type: type 'SSL_DN_FIELD' (client certificates on TERMINATED_HTTPS) is not supported yet"), bad.errors());
         Decoded injected = ConfigJson.decode("""
                 {"listeners": {"web": {"port": 80, "protocol": "HTTP"}},
                  "l7policies": {"p": {"listener": "web", "action": "REDIRECT_PREFIX",

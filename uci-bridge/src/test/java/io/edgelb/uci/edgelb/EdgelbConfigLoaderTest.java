@@ -393,7 +393,7 @@ class EdgelbConfigLoaderTest {
     @Test
     void valuesThatDoNotParse() {
         assertEquals(List.of(
-                FILE + ":3: listener 'l': protocol 'UDP' is not supported yet: edgelb listeners speak TCP or HTTP",
+                FILE + ":3: listener 'l': protocol 'UDP' is not supported yet: edgelb listeners speak TCP, HTTP or TERMINATED_HTTPS",
                 FILE + ":4: listener 'l': mode 'fast' is unknown (expected relay or dnat)",
                 FILE + ":5: listener 'l': timeout_client_data '50s' is not a number",
                 FILE + ":8: healthmonitor 'h': type 'PING' is not supported by edgelb (a Java agent cannot send"
@@ -529,7 +529,7 @@ class EdgelbConfigLoaderTest {
                 \tlist insert_headers 'X-Forwarded-For'
 
                 config listener 'tls'
-                \toption protocol 'TERMINATED_HTTPS'
+                \toption protocol 'HTTPS'
                 \toption port '443'
 
                 config pool 'tcp'
@@ -559,8 +559,8 @@ class EdgelbConfigLoaderTest {
                         + " protocol 'HTTP'); a TCP listener relays bytes to TCP, PROXY or PROXYV2 pools",
                 FILE + ":12: listener 'raw': insert_headers needs protocol 'HTTP': a TCP listener does not parse"
                         + " requests",
-                FILE + ":15: listener 'tls': protocol 'TERMINATED_HTTPS' is not supported yet: edgelb listeners"
-                        + " speak TCP or HTTP"),
+                FILE + ":15: listener 'tls': protocol 'HTTPS' is not supported yet: edgelb listeners"
+                        + " speak TCP, HTTP or TERMINATED_HTTPS"),
                 result.messages().stream().filter(m -> !m.contains("warning")).toList());
     }
 

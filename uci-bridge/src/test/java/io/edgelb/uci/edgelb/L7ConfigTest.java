@@ -190,7 +190,7 @@ class L7ConfigTest {
                 FILE + ":60: l7rule 'r1': type HEADER needs key (the header name)",
                 FILE + ":67: l7rule 'r2': key 'bad name' is not a valid cookie name (a token)",
                 FILE + ":69: l7rule 'r2': value is not a valid regular expression: Unclosed group",
-                FILE + ":73: l7rule 'r3': type 'SSL_CONN_HAS_CERT' needs TLS termination (not yet)",
+                FILE + ":73: l7rule 'r3': type 'SSL_CONN_HAS_CERT' (client certificates on TERMINATED_HTTPS) is not supported yet",
                 FILE + ":81: l7rule 'r4': a REGEX value is longer than 256 characters",
                 FILE + ":86: l7rule 'r5': compare_type 'LIKE' is unknown (expected EQUAL_TO, STARTS_WITH, ENDS_WITH,"
                         + " CONTAINS or REGEX)",
