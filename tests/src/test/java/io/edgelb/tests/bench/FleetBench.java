@@ -31,6 +31,14 @@ import org.zeromq.ZMQ;
 public final class FleetBench {
     private static final long JOIN_TIMEOUT_MS = 600_000;
     private static final long CHANGE_TIMEOUT_MS = 60_000;
+    /**
+     * -Dfleet.subsAfterState=true: each router connects its SUB only once every router holds its
+     * state, just before the first change: what a join storm does to some of them (in one run, 696
+     * of 1000 SUBs were still in their handshake then), made certain for all.
+     */
+    /** -Dfleet.restart=false: no hub restart at the end (a run about the join and changes only). */
+    private static final boolean RESTART = !"false".equals(System.getProperty("fleet.restart"));
+    private static final boolean SUBS_AFTER_STATE = Boolean.getBoolean("fleet.subsAfterState");
 
     private final int n;
     private final Path dir;
@@ -89,7 +97,8 @@ public final class FleetBench {
 
         HubProcess hub = HubProcess.start(config, api);
         HubProcess again = null;
-        try (SimulatedFleet fleet = SimulatedFleet.connect(ids, keys, hubPair.publicKey, "tcp://127.0.0.1:" + port)) {
+        try (SimulatedFleet fleet = SimulatedFleet.connect(ids, keys, hubPair.publicKey, "tcp://127.0.0.1:" + port,
+                SUBS_AFTER_STATE)) {
             join(fleet, hub);
             double worstP99 = 0;
             for (int round = 2; round <= changes + 1; round++) {
@@ -98,18 +107,22 @@ public final class FleetBench {
             ProcessSample afterChanges = sample(hub);
             System.out.printf("hub RSS after the changes: %d MB%n", afterChanges.rssMb());
             double idleCpuMsPerRouterHour = quiet(fleet, hub);
-            again = restart(fleet, hub, changes + 2);
-            double resyncS = lastResyncS;
             long resyncLimitS = n <= 1000 ? 10 : n >= 10_000 ? 60 : 10 + (n - 1000) * 50L / 9000;
-            target(resyncS <= resyncLimitS, String.format("resync after a hub restart ≤ %d s at N=%d%s: %.1f s",
+            if (RESTART) {
+                again = restart(fleet, hub, changes + 2);
+            }
+            double resyncS = lastResyncS;
+            target(RESTART && resyncS <= resyncLimitS, !RESTART ? "resync after a hub restart: not measured"
+                    + " (-Dfleet.restart=false)" : String.format("resync after a hub restart ≤ %d s at N=%d%s: %.1f s",
                     resyncLimitS, n, n == 1000 || n == 10_000 ? "" : " (interpolated from 10 s at 1,000 and 60 s at"
                             + " 10,000)", resyncS));
             target(worstP99 <= 1000, String.format("change p99 ≤ 1 s for every change, the first after the join"
                     + " included: worst p99 %.2f s", worstP99 / 1000));
             target(maxRssMb <= 256, String.format("hub RSS ≤ 256 MB%s: max %d MB", n >= 10_000 ? ""
                     : " (the target is for 10,000 routers; here N=" + n + ")", maxRssMb));
-            targets.add(String.format("  · hub CPU per idle router per hour (reported): %.0f ms (%d s quiet, heartbeat"
-                    + " 1 s, a report every 5 s)", idleCpuMsPerRouterHour, quietSeconds));
+            targets.add(Double.isNaN(idleCpuMsPerRouterHour) ? "  · hub CPU per idle router per hour: not measured"
+                    + " (QUIET_SECONDS=0)" : String.format("  · hub CPU per idle router per hour (reported): %.0f ms (%d s"
+                    + " quiet, heartbeat 1 s, a report every 5 s)", idleCpuMsPerRouterHour, quietSeconds));
             targets.add("  · hub API latency during the resync storm (reported): " + lastApiLatency);
             System.out.println("targets (issue 17), N=" + n + ":");
             targets.forEach(System.out::println);
@@ -128,6 +141,10 @@ public final class FleetBench {
         long snapshotsMs = (System.nanoTime() - start) / 1_000_000;
         long subscribed = Arrays.stream(fleet.subHeardAt).filter(at -> at != 0).count();
         String handshakes = metric(hub, "edgelb_hub_handshakes_total{result=\"accepted\"}");
+        if (SUBS_AFTER_STATE) {
+            fleet.connectSubs();
+            System.out.println("  (fleet.subsAfterState: the SUBs connect only now)");
+        }
         ProcessSample after = sample(hub);
         System.out.printf("join: all %d hold their state after %d ms (then %d SUBs had heard the hub, %s handshakes"
                         + " accepted of %d); hub CPU %d ms (%s), RSS %d MB%n", n, snapshotsMs, subscribed, handshakes,
@@ -175,6 +192,10 @@ public final class FleetBench {
 
     /** Hub CPU per router per hour over a quiet period (heartbeats, reports and ZMTP pings only). */
     private double quiet(SimulatedFleet fleet, HubProcess hub) throws IOException {
+        if (quietSeconds == 0) {
+            System.out.println("quiet period: skipped (QUIET_SECONDS=0)");
+            return Double.NaN;
+        }
         ProcessSample before = sample(hub);
         long reports = fleet.reportsSent();
         long start = System.nanoTime();

@@ -45,6 +45,7 @@ final class SimulatedFleet implements AutoCloseable {
     private final long[] lastSubAt;
     private final long[] nextReportAt;
     private long reportsSent;
+    private String endpoint;
 
     private SimulatedFleet(int n, List<String> ids) {
         this.n = n;
@@ -68,12 +69,16 @@ final class SimulatedFleet implements AutoCloseable {
     }
 
     /** Connects every router (SUB first, then DEALER with its first request queued) at once. */
-    static SimulatedFleet connect(List<String> ids, List<CurveKeyFile> keys, String serverKey, String endpoint) {
+    static SimulatedFleet connect(List<String> ids, List<CurveKeyFile> keys, String serverKey, String endpoint,
+                                  boolean subsLater) {
         SimulatedFleet fleet = new SimulatedFleet(ids.size(), ids);
+        fleet.endpoint = endpoint;
         for (int i = 0; i < fleet.n; i++) {
             ZMQ.Socket sub = fleet.client(SocketType.SUB, keys.get(i), serverKey);
             sub.subscribe(SyncProtocol.topic(ids.get(i)));
-            sub.connect(SyncProtocol.publisherOf(endpoint));
+            if (!subsLater) {
+                sub.connect(SyncProtocol.publisherOf(endpoint));
+            }
             ZMQ.Socket dealer = fleet.client(SocketType.DEALER, keys.get(i), serverKey);
             dealer.setSndHWM(16);
             dealer.connect(endpoint);
@@ -95,6 +100,16 @@ final class SimulatedFleet implements AutoCloseable {
         socket.setCurveServerKey(ZMQ.Curve.z85Decode(serverKey));
         socket.setMaxMsgSize(SyncProtocol.MAX_MESSAGE_BYTES);
         return socket;
+    }
+
+    /**
+     * Connects the SUBs left out by {@code connect(..., true)}: every router then holds its state
+     * while its subscription is still in its handshake, which a join storm gives some of them.
+     */
+    void connectSubs() {
+        for (int i = 0; i < n; i++) {
+            subs[i].connect(SyncProtocol.publisherOf(endpoint));
+        }
     }
 
     int size() {
