@@ -30,6 +30,8 @@ final class HubMetrics {
         m.counter("edgelb_hub_snapshots_sent_total", "Full states sent on request.", stats.snapshotsSent.get(), null);
         m.counter("edgelb_hub_updates_published_total", "Change notices published (the agent then asks for its state).",
                 stats.updatesPublished.get(), null);
+        m.counter("edgelb_hub_updates_direct_total", "Change notices also sent on an agent's request connection,"
+                + " as its SUB had not subscribed yet.", stats.updatesDirect.get(), null);
         m.counter("edgelb_hub_heartbeats_sent_total", "Heartbeats published.", stats.heartbeatsSent.get(), null);
         m.counter("edgelb_hub_status_reports_total", "Status reports received.", stats.statusReports.get(), null);
         m.counter("edgelb_hub_messages_dropped_total", "Malformed, oversized or unauthenticated messages dropped.",

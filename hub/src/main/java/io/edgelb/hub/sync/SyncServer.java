@@ -51,6 +51,8 @@ public final class SyncServer implements AutoCloseable {
     private final RefusalLog refusals = new RefusalLog();
     private final ZapHandler zapHandler;
     private final StatusIntake reports;
+    /** Sync thread only. */
+    private final NoticeRoutes routes = new NoticeRoutes();
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -213,7 +215,7 @@ public final class SyncServer implements AutoCloseable {
                 break;
             }
             if (registry.isReady()) {
-                publishChanged(pub);
+                publishChanged(pub, router);
             }
             long now = clock.getAsLong();
             if (now >= nextBeat) {
@@ -273,6 +275,7 @@ public final class SyncServer implements AutoCloseable {
                     ("this key belongs to agent '" + agent + "', not '" + claimed + "'").getBytes(StandardCharsets.UTF_8));
             return true;
         }
+        routes.heardOn(agent, identity.data());
         switch (command) {
             case SyncProtocol.ICANHAZ -> snapshot(router, identity.data(), agent);
             case SyncProtocol.STATUS -> reports.take(now, agent, frames.size() > 2 ? frames.get(2).data() : null);
@@ -313,16 +316,27 @@ public final class SyncServer implements AutoCloseable {
 
     // --- updates and heartbeats -------------------------------------------------------------------
 
-    private void publishChanged(ZMQ.Socket pub) {
+    /**
+     * Announces each change on PUB; an agent whose topic has no subscriber yet (its SUB is still in
+     * its handshake) gets the same notice on ROUTER, at the connection of its last request.
+     */
+    private void publishChanged(ZMQ.Socket pub, ZMQ.Socket router) {
         List<String> changed = registry.takeChanged();
         for (String agent : changed) {
             AgentRegistry.Desired desired = registry.desired(agent);
             if (desired == null) {
                 continue;
             }
-            publish(pub, agent, SyncProtocol.KVNEW, SyncProtocol.longBytes(desired.revision()));
+            byte[] revision = SyncProtocol.longBytes(desired.revision());
+            publish(pub, agent, SyncProtocol.KVNEW, revision);
             stats.updatesPublished.incrementAndGet();
-            Logger.debug("sync: announced revision {} to agent {}", desired.revision(), agent);
+            byte[] direct = routes.directRoute(agent);
+            if (direct != null) {
+                reply(router, direct, SyncProtocol.KVNEW, instance, revision);
+                stats.updatesDirect.incrementAndGet();
+            }
+            Logger.debug("sync: announced revision {} to agent {}{}", desired.revision(), agent,
+                    direct != null ? " (also on its request connection: not subscribed yet)" : "");
         }
     }
 
@@ -339,10 +353,17 @@ public final class SyncServer implements AutoCloseable {
             while (pub.hasReceiveMore()) {
                 pub.recv(0);
             }
-            if (frame.length < 3 || frame[0] != 1 || frame[frame.length - 1] != ' ') {
-                continue; // an unsubscription, or a topic that is not an agent's
+            if (frame.length < 3 || frame[0] > 1 || frame[frame.length - 1] != ' ') {
+                continue; // a topic that is not an agent's
             }
             String agent = new String(frame, 1, frame.length - 2, StandardCharsets.UTF_8);
+            if (!registry.allowList().containsKey(agent)) {
+                continue; // any enrolled key may subscribe to anything; only agents' topics count
+            }
+            routes.subscription(agent, frame[0] == 1);
+            if (frame[0] == 0) {
+                continue; // the topic's last subscriber left
+            }
             AgentRegistry.Desired desired = registry.desired(agent);
             if (desired != null) {
                 publish(pub, agent, SyncProtocol.KVNEW, SyncProtocol.longBytes(desired.revision()));

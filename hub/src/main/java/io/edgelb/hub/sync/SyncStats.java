@@ -11,6 +11,8 @@ public final class SyncStats {
     public final AtomicLong handshakesRefused = new AtomicLong();
     public final AtomicLong snapshotsSent = new AtomicLong();
     public final AtomicLong updatesPublished = new AtomicLong();
+    /** Notices also sent on ROUTER to an agent whose SUB had not subscribed yet. */
+    public final AtomicLong updatesDirect = new AtomicLong();
     public final AtomicLong heartbeatsSent = new AtomicLong();
     public final AtomicLong statusReports = new AtomicLong();
     public final AtomicLong messagesDropped = new AtomicLong();
