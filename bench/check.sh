@@ -37,7 +37,7 @@ bad_sections() {
 maximal > "$WORK/maximal"
 over_ceiling > "$WORK/over"
 bad_sections > "$WORK/bad"
-printf 'config listener \x27web\x27\n\toption port \x2780\x27\n\toption pool \x27web\x27\nconfig pool \x27web\x27\n' > "$WORK/tiny"
+printf 'config listener \x27web\x27\n\toption port \x2780\x27\n\toption pool \x27web_pool\x27\nconfig pool \x27web_pool\x27\n' > "$WORK/tiny"
 
 run() {
     local name=$1 file=$2 best= t0 t1 ms rc
