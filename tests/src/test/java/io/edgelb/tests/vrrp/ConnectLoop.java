@@ -45,9 +45,17 @@ public final class ConnectLoop {
         }
     }
 
+    /**
+     * While the VIP is black-holed (a link down) each attempt fails only when this runs out, so it
+     * is the resolution of the measured gap: with keepalived's master-down time of up to 3.6 s
+     * (3 adverts + skew) and 500 ms here, a gap could read 4.1 s for a 3.6 s move. 250 ms keeps the
+     * reading within 0.3 s of the move; a healthy connect in the test's namespaces takes < 1 ms.
+     */
+    private static final int CONNECT_TIMEOUT_MS = 250;
+
     private static String attempt(String host, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 500);
+            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
             out.write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

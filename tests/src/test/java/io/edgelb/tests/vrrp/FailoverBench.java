@@ -867,7 +867,7 @@ public final class FailoverBench {
      * The client loop on a fixed schedule, run in the client namespace as {@code java ...
      * FailoverBench$Probe HOST PORT INTERVAL_MS MAX_SECONDS}: a new connection and HTTP/1.0 request
      * every interval, each on its own thread, so that attempts stay INTERVAL_MS apart while the VIP
-     * is unreachable (ConnectLoop's next attempt waits for the previous one's 500 ms connect
+     * is unreachable (ConnectLoop's next attempt waits for the previous one's 250 ms connect
      * timeout). Lines as ConnectLoop's: {@code MILLIS ok BODY} or {@code MILLIS fail REASON}, the
      * attempt's start time first. Stops when standard input closes or after MAX_SECONDS.
      */
