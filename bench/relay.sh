@@ -131,18 +131,27 @@ relay_pids() {
     pgrep -P "$RELAY_PID" || true
 }
 
+# start_haproxy tcp|http: HAProxy with one thread; tcp relays the bench and iperf3 ports, http
+# parses the bench port's requests (keep-alive both sides, X-Forwarded-For).
 start_haproxy() {
-    local splice=""; [[ $HAPROXY_SPLICE == 1 ]] && splice="    option splice-auto"
-    cat >"$RUN/haproxy.cfg" <<EOF
+    local mode=$1 cfg=$RUN/haproxy.cfg options listen_iperf=""
+    [[ $mode == http ]] && cfg=$RUN/haproxy-http.cfg
+    if [[ $mode == http ]]; then
+        options=$'    option http-keep-alive\n    option forwardfor\n    timeout http-request 10s'
+    else
+        options=""; [[ $HAPROXY_SPLICE == 1 ]] && options="    option splice-auto"
+        listen_iperf=$'listen iperf\n    bind 127.0.0.1:'"$PORT_RELAY_IPERF"$'\n    server iperf 127.0.0.1:'"$PORT_IPERF"
+    fi
+    cat >"$cfg" <<EOF
 global
     nbthread 1
     maxconn 9000
     log stderr format short local0 warning
 
 defaults
-    mode tcp
+    mode $mode
     log global
-$splice
+$options
     timeout connect 5s
     timeout client 60s
     timeout server 60s
@@ -151,13 +160,11 @@ listen bench
     bind 127.0.0.1:$PORT_RELAY
     server origin 127.0.0.1:$PORT_ORIGIN
 
-listen iperf
-    bind 127.0.0.1:$PORT_RELAY_IPERF
-    server iperf 127.0.0.1:$PORT_IPERF
+$listen_iperf
 EOF
-    haproxy -c -q -f "$RUN/haproxy.cfg" >"$RUN/haproxy-check.log" 2>&1 ||
-        { SKIP="haproxy config rejected: $(head -1 "$RUN/haproxy-check.log")"; return; }
-    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" haproxy -db -f "$RUN/haproxy.cfg"
+    haproxy -c -q -f "$cfg" >"${cfg%.cfg}-check.log" 2>&1 ||
+        { SKIP="haproxy config rejected: $(head -1 "${cfg%.cfg}-check.log")"; return; }
+    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" haproxy -db -f "$cfg"
     RELAY_PID=$LAST_PID
 }
 
@@ -183,32 +190,6 @@ EOF
 # listener with insert_headers does); no iperf3 listener (iperf3 does not speak HTTP).
 is_http_row() { [[ $1 == *-http ]]; }
 
-start_haproxy_http() {
-    cat >"$RUN/haproxy-http.cfg" <<EOF
-global
-    nbthread 1
-    maxconn 9000
-    log stderr format short local0 warning
-
-defaults
-    mode http
-    log global
-    option http-keep-alive
-    option forwardfor
-    timeout connect 5s
-    timeout client 60s
-    timeout server 60s
-    timeout http-request 10s
-
-listen bench
-    bind 127.0.0.1:$PORT_RELAY
-    server origin 127.0.0.1:$PORT_ORIGIN
-EOF
-    haproxy -c -q -f "$RUN/haproxy-http.cfg" >"$RUN/haproxy-http-check.log" 2>&1 ||
-        { SKIP="haproxy config rejected: $(head -1 "$RUN/haproxy-http-check.log")"; return; }
-    spawn "$RUN/$TAG.log" "${PIN_RELAY[@]}" haproxy -db -f "$RUN/haproxy-http.cfg"
-    RELAY_PID=$LAST_PID
-}
 
 start_nginx_http() {
     mkdir -p "$WORK/nginx-http-tmp"
@@ -362,12 +343,12 @@ measure_iperf() {
 start_row() {
     case $1 in
         direct) ;;
-        haproxy) start_haproxy ;;
+        haproxy) start_haproxy tcp ;;
         nginx-stream) nginx_has_stream && start_nginx_stream || SKIP="nginx has no stream module (apt-get install libnginx-mod-stream)" ;;
         edgelb-epoll) start_edgelb epoll ;;
         edgelb-nio) start_edgelb nio ;;
         edgelb-http) start_edgelb epoll HTTP ;;
-        haproxy-http) start_haproxy_http ;;
+        haproxy-http) start_haproxy http ;;
         nginx-http) start_nginx_http ;;
         *) SKIP="unknown row (expected one of: $ALL_ROWS)" ;;
     esac
