@@ -284,6 +284,16 @@ end
 LUA
 }
 
+# wrk_result LOG: the key=value words of the last RESULT line of a wrk log (see write_wrk_lua);
+# status 1 when wrk printed none. The caller declares them: for kv in $words; do local "${kv%%=*}=${kv#*=}"; done
+wrk_result() {
+    local line; line=$(grep '^RESULT ' "$1" | tail -1)
+    [[ -n $line ]] || return 1
+    echo "${line#RESULT }"
+}
+# wrk_rate REQUESTS DURATION_US: requests per second, whole.
+wrk_rate() { calc '%.0f' 'n / (d / 1e6)' "n=$1" "d=$2"; }
+
 # ---------------------------------------------------------------------------------------------
 # Results (R["row.key"], filled by the script's put) and the report
 # ---------------------------------------------------------------------------------------------

@@ -234,7 +234,7 @@ stop_agent() {
 
 # loads VARIANT TAG: the loopback loads through the agent; requests, errors and Gbit/s recorded.
 loads() {
-    local v=$1 tag=$2 name log line requests errors non2xx duration_us n bits
+    local v=$1 tag=$2 name log words requests errors non2xx duration_us n bits
     run_bounded "$RUN/$tag-warmup.log" "$WARMUP_SECONDS" wrk -t1 -c"$WRK_CONNECTIONS" -d"${WARMUP_SECONDS}s" \
         "http://127.0.0.1:$PORT_RELAY/file.bin" >/dev/null
     for n in 1 4; do
@@ -248,10 +248,9 @@ loads() {
         local hdr=(); [[ $name == close ]] && hdr=(-H "Connection: close")
         run_bounded "$log" "$LOAD_SECONDS" wrk -t1 -c"$WRK_CONNECTIONS" -d"${LOAD_SECONDS}s" --timeout 5s \
             -s "$WRK_LUA" "${hdr[@]}" "http://127.0.0.1:$PORT_RELAY/file.bin"
-        line=$(grep '^RESULT ' "$log" | tail -1)
-        if [[ -z $line ]]; then put "$v" "$tag.$name.rps" fail; continue; fi
-        for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
-        put "$v" "$tag.$name.rps" "$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")"
+        words=$(wrk_result "$log") || { put "$v" "$tag.$name.rps" fail; continue; }
+        for kv in $words; do local "${kv%%=*}=${kv#*=}"; done
+        put "$v" "$tag.$name.rps" "$(wrk_rate "$requests" "$duration_us")"
         put "$v" "$tag.$name.errors" "$((errors + non2xx))"
     done
 }

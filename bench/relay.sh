@@ -293,20 +293,19 @@ summarise() {
 # measure_wrk ROW NAME PORT SECONDS CONNECTIONS [wrk args...]: req/s, p99 and relay CPU per 10k requests.
 measure_wrk() {
     local row=$1 name=$2 port=$3 secs=$4 conns=$5; shift 5
-    local log="$RUN/$TAG-wrk-$name.log" pids c0 c1 line
+    local log="$RUN/$TAG-wrk-$name.log" pids c0 c1 words
     read -ra pids <<<"$(relay_pids | tr '\n' ' ')"
     c0=$(cpu_ticks "${pids[@]}")
     run_bounded "$log" "$secs" wrk -t"$WRK_THREADS" -c"$conns" -d"${secs}s" --timeout 5s \
         -s "$WRK_LUA" "$@" "http://127.0.0.1:$port/file.bin"
     c1=$(cpu_ticks "${pids[@]}")
     if [[ -n $RELAY_PID ]] && ! alive "${pids[@]}"; then put "$row" "$name.failed" "relay exited"; return 1; fi
-    line=$(grep '^RESULT ' "$log" | tail -1)
-    [[ -n $line ]] || { put "$row" "$name.failed" "wrk: $(tail -1 "$log")"; return 1; }
+    words=$(wrk_result "$log") || { put "$row" "$name.failed" "wrk: $(tail -1 "$log")"; return 1; }
     [[ $name == warmup ]] && return 0
     local requests duration_us p99_us errors non2xx kv
-    for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
+    for kv in $words; do local "${kv%%=*}=${kv#*=}"; done
     put "$row" "$name.requests" "$requests"
-    put "$row" "$name.rps" "$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")"
+    put "$row" "$name.rps" "$(wrk_rate "$requests" "$duration_us")"
     put "$row" "$name.p99_ms" "$(calc '%.3f' 'p / 1000' "p=$p99_us")"
     put "$row" "$name.errors" "$((errors + non2xx))"
     if [[ -n $RELAY_PID ]] && (( requests > 0 )); then

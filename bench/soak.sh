@@ -72,12 +72,11 @@ main() {
     say "capacity run: ${CAPACITY_SECONDS} s, $CAPACITY_CONNECTIONS connections, Connection: close"
     run_bounded "$RUN/capacity.log" "$CAPACITY_SECONDS" wrk -t"$WRK_THREADS" -c"$CAPACITY_CONNECTIONS" \
         -d"${CAPACITY_SECONDS}s" --timeout 5s -s "$WRK_LUA" -H "Connection: close" "http://127.0.0.1:$PORT_RELAY/file.bin"
-    local line requests duration_us errors non2xx kv
-    line=$(grep '^RESULT ' "$RUN/capacity.log" | tail -1)
-    [[ -n $line ]] || die "capacity run failed: $(tail -1 "$RUN/capacity.log")"
-    for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
+    local words requests duration_us errors non2xx kv
+    words=$(wrk_result "$RUN/capacity.log") || die "capacity run failed: $(tail -1 "$RUN/capacity.log")"
+    for kv in $words; do local "${kv%%=*}=${kv#*=}"; done
     local capacity rate connections delay_ms=10
-    capacity=$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")
+    capacity=$(wrk_rate "$requests" "$duration_us")
     rate=$(calc '%.0f' 'c * s / 100' "c=$capacity" "s=$SOAK_SHARE")
     # Each connection sends a request, waits for the answer, then pauses delay_ms (wrk's delay()):
     # about 1000 / delay_ms requests per second each, a little less with the answer's latency.
@@ -90,10 +89,9 @@ main() {
     say "calibration: ${CALIBRATION_SECONDS} s with $connections connections"
     run_bounded "$RUN/calibration.log" "$CALIBRATION_SECONDS" wrk -t"$WRK_THREADS" -c"$connections" -d"${CALIBRATION_SECONDS}s" \
         --timeout 5s -s "$WORK/soak.lua" -H "Connection: close" "http://127.0.0.1:$PORT_RELAY/file.bin"
-    line=$(grep '^RESULT ' "$RUN/calibration.log" | tail -1)
-    [[ -n $line ]] || die "calibration run failed: $(tail -1 "$RUN/calibration.log")"
-    for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
-    local calibrated; calibrated=$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")
+    words=$(wrk_result "$RUN/calibration.log") || die "calibration run failed: $(tail -1 "$RUN/calibration.log")"
+    for kv in $words; do local "${kv%%=*}=${kv#*=}"; done
+    local calibrated; calibrated=$(wrk_rate "$requests" "$duration_us")
     connections=$(calc '%.0f' 'c * (k > 4 ? 4 : k)' "c=$connections" "k=$(calc '%.3f' 'r / (a > 0 ? a : 1)' "r=$rate" "a=$calibrated")")
     say "capacity $capacity new connections/s; calibration gave $calibrated/s; offering about $rate/s ($connections connections, ${delay_ms} ms apart) for ${SOAK_SECONDS} s"
 
@@ -115,12 +113,11 @@ main() {
     sample "$relay" >>"$RUN/samples.txt"
     stop "$relay"
 
-    line=$(grep '^RESULT ' "$RUN/soak-wrk.log" | tail -1)
-    [[ -n $line ]] || die "the soak's wrk gave no result: $(tail -1 "$RUN/soak-wrk.log")"
+    words=$(wrk_result "$RUN/soak-wrk.log") || die "the soak's wrk gave no result: $(tail -1 "$RUN/soak-wrk.log")"
     local p50_us p99_us
-    for kv in ${line#RESULT }; do local "${kv%%=*}=${kv#*=}"; done
+    for kv in $words; do local "${kv%%=*}=${kv#*=}"; done
     local failed=$((errors + non2xx)) achieved
-    achieved=$(calc '%.0f' 'n / (d / 1e6)' "n=$requests" "d=$duration_us")
+    achieved=$(wrk_rate "$requests" "$duration_us")
     # RSS band after the warm-up.
     local band lo hi alo ahi
     read -r lo hi alo ahi < <(awk -v w="$SOAK_WARMUP_SECONDS" '$1 >= w { if (!n++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2;
